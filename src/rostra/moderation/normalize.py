@@ -1,0 +1,246 @@
+"""Text normalization against evasion, keeping a map back to the original characters.
+
+Writers dodge filters with look-alike letters, invisible characters, leetspeak, spaced letters and
+stretched words. Everything that scores a comment reads the normalized text; every span found there
+maps back to the original through `NormalizedText.offsets`, so a moderator sees the characters the
+author actually typed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Cyrillic, Greek and Armenian letters that look like Latin ones. Capitals are read before case
+# folding, since some differ from their small letter (Greek capital eta looks like H, small eta like n).
+_CONFUSABLE_CAPITALS = {
+    "А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p", "С": "c",
+    "Т": "t", "У": "y", "Х": "x", "Ѕ": "s", "І": "i", "Ј": "j", "Һ": "h", "Ԛ": "q", "Ԝ": "w",
+    "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n",
+    "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
+}
+_CONFUSABLES = {
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+    "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ԁ": "d",
+    "һ": "h", "ԛ": "q", "ԝ": "w", "ү": "y", "ɡ": "g", "ı": "i",
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
+    "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ς": "c", "σ": "o", "μ": "u",
+    "ս": "u", "օ": "o", "ո": "n", "հ": "h", "ց": "g", "ք": "p",
+}
+# Format characters that render as nothing but split words for a naive matcher.
+_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u180e", "\u034f"}
+
+# Digits and symbols standing for letters inside a word.
+_LEET = {"4": "a", "@": "a", "3": "e", "1": "i", "!": "i", "0": "o", "5": "s", "$": "s", "7": "t"}
+# Only these stand for a letter at the very start (`$hit`, `@ss`) or end (`a55`, `a$$`) of a word:
+# elsewhere an edge digit is more likely part of an ordinal, a unit or a name ("1st", "mp3").
+_LEET_LEADING = frozenset("$@5")
+_LEET_TRAILING = frozenset("$5")
+_MASKS = frozenset("*")
+_VOWELS = "aeiou"
+# Letters that English doubles in the words that matter here (ass, kill, faggot, boobs, feel,
+# butt, happy, off): a stretched run of them squeezes to two, any other letter to one.
+_DOUBLED_LETTERS = frozenset("slgoetpf")
+
+# Words that evasions most often disguise. A disguised word whose plain leet reading is not one of
+# them is re-read with each vowel (or any letter, for a mask such as `*`) in the ambiguous places,
+# and taken when exactly one reading is such a word: f4ck -> fuck, sh*t -> shit, fvck -> fuck.
+_EVASION_TARGETS = frozenset(
+    """
+    fuck fucks fucked fucker fuckers fucking fuk motherfucker shit shits shitty bullshit bitch
+    bitches cunt cunts dick dicks dickhead cock cocks slut sluts whore whores nigger niggers nigga
+    niggas faggot faggots fag fags retard retards retarded idiot idiots stupid moron morons kill
+    rape raped rapist suck sucks pussy penis bastard bastards damn hell ass asshole assholes
+    crap piss pissed tits dumb dumbass kike kikes spic chink twat wanker porn sex nazi nazis
+    """.split()
+)
+_MAX_READINGS = 4096
+
+_WORD_CHARS = r"[^\W_]|[@$!*]"
+_WORD = re.compile(rf"(?:{_WORD_CHARS})+")
+# Three or more single characters, each standing alone, with the same separator between them.
+_SPACED_RUN = re.compile(
+    r"(?<![^\W_])[^\W_](?P<separator>[ \t.\-_*,+/|~:;·•]{1,3})[^\W_](?![^\W_])"
+    r"(?:(?P=separator)[^\W_](?![^\W_]))+"
+)
+# A run of three or more of one letter inside a word; a word that is only the run ("www", "III",
+# "zzz") is left alone.
+_STRETCH = re.compile(r"(?<=[^\W\d_])([^\W\d_])\1{2,}|([^\W\d_])\2{2,}(?=[^\W\d_])")
+# `v` read as `u` only between two consonants (fvck), never in ordinary words (have, very).
+_CONSONANT_V = re.compile(r"(?<=[b-df-hj-np-tv-z])v(?=[b-df-hj-np-tv-z])")
+_NEEDS_WORD_PASS = re.compile(r"[^\W_][@$!*]|[@$!*][^\W_]|[a-z]\d|\d[a-z]|[b-df-hj-np-tv-z]v[b-df-hj-np-tv-z]")
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Normalized text with, for every character, the index of the original character it came from."""
+
+    original: str
+    text: str
+    offsets: tuple[int, ...]
+
+    def span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a `[start, end)` span on the normalized text onto the original text.
+
+        The span grows over invisible or combining characters directly after its last character,
+        so that removing the span from the original leaves none of the word behind.
+        """
+        if not 0 <= start <= end <= len(self.text):
+            raise ValueError(f"span [{start}, {end}) is outside the normalized text of length {len(self.text)}")
+        if start == end:
+            position = self.offsets[start] if start < len(self.offsets) else len(self.original)
+            return position, position
+        original_end = self.offsets[end - 1] + 1
+        while original_end < len(self.original) and _is_dropped(self.original[original_end]):
+            original_end += 1
+        return self.offsets[start], original_end
+
+
+def normalize(text: str) -> NormalizedText:
+    """Undo common evasions and case-fold, tracking where every character came from."""
+    if text.isascii():
+        chars = list(text.lower())
+        offsets = list(range(len(text)))
+    else:
+        chars, offsets, lookalikes = _fold_characters(text)
+        chars = _replace_confusables(chars, lookalikes)
+    if _SPACED_RUN.search("".join(chars)):
+        chars, offsets = _join_spaced_letters(chars, offsets)
+    if _NEEDS_WORD_PASS.search("".join(chars)):
+        chars = _read_disguised_words(chars)
+    if _STRETCH.search("".join(chars)):
+        chars, offsets = _squeeze_stretches(chars, offsets)
+    return NormalizedText(text, "".join(chars), tuple(offsets))
+
+
+def _is_dropped(char: str) -> bool:
+    return char in _INVISIBLE or unicodedata.category(char) in ("Mn", "Me", "Cf")
+
+
+def _fold_characters(text: str) -> tuple[list[str], list[int], list[str | None]]:
+    """Compatibility-decompose, drop invisible and combining marks, and case-fold each character.
+
+    Also returns, per folded character, the Latin letter it looks like (None when it looks like none).
+    """
+    chars: list[str] = []
+    offsets: list[int] = []
+    lookalikes: list[str | None] = []
+    for index, char in enumerate(text):
+        if _is_dropped(char):
+            continue
+        for piece in unicodedata.normalize("NFKD", char):
+            if unicodedata.combining(piece) or _is_dropped(piece):
+                continue
+            capital_reading = _CONFUSABLE_CAPITALS.get(piece)
+            for folded in piece.casefold():
+                chars.append(folded)
+                offsets.append(index)
+                lookalikes.append(capital_reading or _CONFUSABLES.get(folded))
+    return chars, offsets, lookalikes
+
+
+def _replace_confusables(chars: list[str], lookalikes: list[str | None]) -> list[str]:
+    """Read look-alike letters as Latin in words that are Latin or made only of look-alikes.
+
+    A real Russian or Greek word nearly always has a letter with no Latin twin and stays intact.
+    """
+    if not any(lookalikes):
+        return chars
+    text = "".join(chars)
+    result = list(chars)
+    for word in _WORD.finditer(text):
+        positions = [i for i in range(word.start(), word.end()) if chars[i].isalpha()]
+        if not any(lookalikes[i] for i in positions):
+            continue
+        if all(lookalikes[i] or chars[i].isascii() for i in positions):
+            for i in positions:
+                result[i] = lookalikes[i] or result[i]
+    return result
+
+
+def _join_spaced_letters(chars: list[str], offsets: list[int]) -> tuple[list[str], list[int]]:
+    """Join three or more single letters set apart by one repeated separator: f u c k, f.u.c.k."""
+    drop: set[int] = set()
+    for run in _SPACED_RUN.finditer("".join(chars)):
+        if not any(c.isalpha() for c in run.group()[:: len(run.group("separator")) + 1]):
+            continue
+        drop.update(i for i in range(run.start(), run.end()) if not chars[i].isalnum())
+    if not drop:
+        return chars, offsets
+    kept = [i for i in range(len(chars)) if i not in drop]
+    return [chars[i] for i in kept], [offsets[i] for i in kept]
+
+
+def _read_disguised_words(chars: list[str]) -> list[str]:
+    """Read leetspeak and masked letters inside words that have letters; plain numbers stay."""
+    text = "".join(chars)
+    result = list(chars)
+    for word_match in _WORD.finditer(text):
+        word = word_match.group()
+        reading = _read_word(word)
+        if reading != word:
+            result[word_match.start() : word_match.end()] = list(reading)
+    return result
+
+
+def _read_word(word: str) -> str:
+    if word.isalpha() and "v" not in word:
+        return word
+    letter_positions = [i for i, c in enumerate(word) if c.isalpha()]
+    if not letter_positions:
+        return word
+    first, last = letter_positions[0], letter_positions[-1]
+    plain = list(word)
+    ambiguous: list[int] = []
+    for i, char in enumerate(word):
+        if char in _LEET:
+            interior = first < i < last
+            leading = i < first and all(c in _LEET_LEADING for c in word[:first])
+            trailing = i > last and all(c in _LEET_TRAILING for c in word[last + 1 :])
+            if interior or leading or trailing:
+                plain[i] = _LEET[char]
+                ambiguous.append(i)
+        elif char in _MASKS and first < i < last:
+            ambiguous.append(i)
+        elif char == "v" and 0 < i < len(word) - 1 and _CONSONANT_V.match(word, i):
+            ambiguous.append(i)
+    reading = "".join(plain)
+    if not ambiguous or reading in _EVASION_TARGETS or len(word) > 14:
+        return reading
+    choices = []
+    for i in ambiguous:
+        if word[i] in _MASKS:
+            choices.append("abcdefghijklmnopqrstuvwxyz")
+        elif word[i] == "v":
+            choices.append("vu")
+        else:
+            choices.append(plain[i] + _VOWELS.replace(plain[i], ""))
+    total = 1
+    for options in choices:
+        total *= len(options)
+    if total > _MAX_READINGS:
+        return reading
+    matches = set()
+    for letters in itertools.product(*choices):
+        candidate = plain[:]
+        for i, letter in zip(ambiguous, letters):
+            candidate[i] = letter
+        joined = "".join(candidate)
+        if joined in _EVASION_TARGETS:
+            matches.add(joined)
+    if len(matches) == 1:
+        return matches.pop()
+    return reading
+
+
+def _squeeze_stretches(chars: list[str], offsets: list[int]) -> tuple[list[str], list[int]]:
+    """Shorten runs of three or more of a letter: fuuuuck -> fuck, asssss -> ass."""
+    text = "".join(chars)
+    drop: set[int] = set()
+    for match in _STRETCH.finditer(text):
+        keep = 2 if match.group()[0] in _DOUBLED_LETTERS else 1
+        drop.update(range(match.start() + keep, match.end()))
+    kept = [i for i in range(len(chars)) if i not in drop]
+    return [chars[i] for i in kept], [offsets[i] for i in kept]
