@@ -1,0 +1,214 @@
+"""The moderation pipeline: ordered phases from a raw comment to a decision with reasons.
+
+Phases, in order: size and closed story -> normalization -> word lists -> learned scores ->
+patterns -> repeats -> links -> relevance (off-topic) -> author history -> policy. Every phase adds
+scored hits with spans on the original text to one `Evidence`; the learned scores run once per batch.
+The engine holds no per-call state, so one instance serves many threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rostra.moderation import lexicon, offtopic, patterns, spam
+from rostra.moderation.evidence import Evidence, Hit
+from rostra.moderation.normalize import NormalizedText, normalize
+from rostra.moderation.policy import Policy
+from rostra.moderation.spans import merge_spans
+from rostra.moderation.verdict import ATTRIBUTES, CommentInput, Reason, Verdict
+
+RULES_VERSION = "rules-1"
+LEARNED = "learned"
+# Attributes whose score may come from the profanity in a comment alone.
+_PROFANITY_DRIVEN = ("toxicity", "insult", "severe_toxicity")
+# Learned spans below this share of the comment's strongest word weight are left out.
+_SPAN_WEIGHT_SHARE = 0.5
+
+
+@dataclass
+class _Work:
+    """One comment on its way through the phases."""
+
+    comment: CommentInput
+    normalized: NormalizedText | None = None
+    evidence: Evidence | None = None
+    learned: dict[str, float] | None = None
+    gate: Reason | None = None
+
+
+class Engine:
+    """Scores comments and decides approve, hold or reject under one site policy."""
+
+    def __init__(self, policy: Policy | None = None, scorer=None):
+        self.policy = policy or Policy()
+        self.scorer = scorer
+        self.word_lists = lexicon.WordLists(self.policy.banned_words, self.policy.suspect_words)
+        self.model = f"{scorer.version}+{RULES_VERSION}" if scorer is not None else RULES_VERSION
+
+    @classmethod
+    def default(cls, policy: Policy | None = None) -> Engine:
+        """The engine with the model shipped in the package (loaded once per process)."""
+        return cls(policy, _shipped_scorer())
+
+    def scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """Fast tier: word lists, patterns and learned scores for a batch, without decisions or spans."""
+        normalized = [normalize(text) for text in texts]
+        learned = self._learned_scores([item.text for item in normalized])
+        results = []
+        for item, learned_scores in zip(normalized, learned):
+            evidence = Evidence()
+            self.word_lists.scan(item, evidence)
+            patterns.scan(item, evidence)
+            results.append(_combine(learned_scores, evidence.scores(), with_off_topic=False))
+        return results
+
+    def moderate(self, comment: CommentInput) -> Verdict:
+        return self.moderate_many([comment])[0]
+
+    def moderate_many(self, comments: Sequence[CommentInput]) -> list[Verdict]:
+        work = [_Work(comment) for comment in comments]
+        for item in work:
+            item.gate = self._gate(item.comment)
+            if item.gate is None:
+                item.normalized = normalize(item.comment.text)
+                item.evidence = Evidence()
+                self.word_lists.scan(item.normalized, item.evidence)
+        open_items = [item for item in work if item.gate is None]
+        for item, learned in zip(open_items, self._learned_scores([item.normalized.text for item in open_items])):
+            item.learned = learned
+        return [self._finish(item) for item in work]
+
+    def _gate(self, comment: CommentInput) -> Reason | None:
+        """Size and closed story: reasons to refuse a comment before reading it."""
+        if comment.story is not None and comment.story.closed:
+            return Reason("story_closed", 1.0, (), "size_and_story")
+        if len(comment.text) > self.policy.max_length:
+            return Reason("too_long", 1.0, ((self.policy.max_length, len(comment.text)),), "size_and_story")
+        if not comment.text.strip():
+            return Reason("empty", 1.0, (), "size_and_story")
+        return None
+
+    def _learned_scores(self, normalized_texts: list[str]) -> list[dict[str, float]]:
+        if self.scorer is None or not normalized_texts:
+            return [{} for _ in normalized_texts]
+        predicted = self.scorer.predict(normalized_texts)
+        return [{attribute: float(values[row]) for attribute, values in predicted.items()}
+                for row in range(len(normalized_texts))]
+
+    def _finish(self, item: _Work) -> Verdict:
+        if item.gate is not None:
+            return Verdict("reject", {}, (item.gate,), self.model, {})
+        comment, normalized, evidence = item.comment, item.normalized, item.evidence
+        patterns.scan(normalized, evidence)
+        spam.scan_repeats(normalized, comment.author.recent_texts if comment.author else (), evidence)
+        spam.scan_links(normalized, evidence)
+        if comment.story is not None:
+            offtopic.scan(normalized, comment.story, comment.parent_text, evidence)
+        scores = _combine(item.learned, evidence.scores(), with_off_topic=comment.story is not None)
+        return self._decide(item, scores)
+
+    def _decide(self, item: _Work, scores: dict[str, float]) -> Verdict:
+        """Author history and policy: turn scores and hits into a decision with reasons."""
+        policy, evidence, comment = self.policy, item.evidence, item.comment
+        over = [attribute for attribute in scores if scores[attribute] >= policy.hold_threshold(attribute)]
+        span_scores = {attribute: self._spans(item, attribute, scores[attribute]) for attribute in over}
+        excused = self._excused_as_untargeted_profanity(item, over)
+        reasons = [Reason(attribute, scores[attribute],
+                          merge_spans([(start, end) for start, end, _ in span_scores[attribute]]),
+                          self._phase_of(item, attribute, scores[attribute]))
+                   for attribute in over if attribute not in excused]
+        reject = any(scores[reason.attribute] >= (policy.reject_threshold(reason.attribute) or 2.0)
+                     for reason in reasons)
+        for kind, span in evidence.site_words:
+            reasons.append(Reason("banned_word" if kind == "banned" else "suspect_word", 1.0, (span,),
+                                  lexicon.PHASE))
+            reject = reject or kind == "banned"
+        reasons.extend(self._premoderation(comment, evidence))
+        decision = "reject" if reject else "hold" if reasons else "approve"
+        return Verdict(decision, scores, tuple(reasons), self.model, span_scores)
+
+    def _premoderation(self, comment: CommentInput, evidence: Evidence) -> list[Reason]:
+        mode, author = self.policy.premoderation, comment.author
+        if mode == "all":
+            return [Reason("premoderation", 1.0, (), "policy")]
+        if mode == "links" and evidence.has_links:
+            return [Reason("premoderation", 1.0, tuple(hit.span for hit in evidence.hits if hit.phase == spam.LINKS), "policy")]
+        if author is not None:
+            if mode == "new_authors" and author.approved < self.policy.new_author_comments:
+                return [Reason("new_author", 1.0, (), "author_history")]
+            if author.rejected >= 3 and author.rejected > author.approved:
+                return [Reason("author_history", round(author.rejected / (author.rejected + author.approved), 4),
+                               (), "author_history")]
+        return []
+
+    def _excused_as_untargeted_profanity(self, item: _Work, over: list[str]) -> set[str]:
+        """Attributes over threshold only because of curses aimed at nobody, when the site allows those.
+
+        Curses are masked out and the learned scores taken again: if they fall under the threshold,
+        the curses alone carried them.
+        """
+        evidence = item.evidence
+        if (not self.policy.allow_untargeted_profanity or not evidence.untargeted_profanity_spans
+                or evidence.targeted_profanity or evidence.targeted_insult):
+            return set()
+        candidates = [attribute for attribute in over if attribute == "profanity" or attribute in _PROFANITY_DRIVEN]
+        if not candidates:
+            return set()
+        masked_rules = Evidence([hit for hit in evidence.hits if not (
+            hit.phase == lexicon.PHASE and hit.span in evidence.untargeted_profanity_spans)]).scores()
+        masked_learned = self._learned_scores([_mask(item.normalized, evidence.untargeted_profanity_spans)])[0]
+        masked = _combine(masked_learned, masked_rules, with_off_topic=False)
+        return {attribute for attribute in candidates
+                if attribute == "profanity" or masked.get(attribute, 0.0) < self.policy.hold_threshold(attribute)}
+
+    def _spans(self, item: _Work, attribute: str, score: float) -> tuple[tuple[int, int, float], ...]:
+        """The characters behind an attribute's score: rule hits, and the learned model's strongest words."""
+        found = item.evidence.spans_for(attribute, minimum=0.3)
+        if self.scorer is not None and attribute in (item.learned or {}) and attribute in self.scorer.attributes:
+            explained = [(start, end, weight) for start, end, weight in
+                         self.scorer.explain(item.normalized.text, attribute) if weight > 0]
+            if explained:
+                strongest = max(weight for _, _, weight in explained)
+                for start, end, weight in explained:
+                    if weight >= _SPAN_WEIGHT_SHARE * strongest:
+                        original_start, original_end = item.normalized.span_to_original(start, end)
+                        found.append((original_start, original_end, round(min(1.0, weight / strongest * score), 4)))
+        return tuple(sorted(set(found)))
+
+    def _phase_of(self, item: _Work, attribute: str, score: float) -> str:
+        if item.learned and item.learned.get(attribute, 0.0) >= score:
+            return LEARNED
+        return item.evidence.phase_of(attribute) or LEARNED
+
+
+def _combine(learned: dict[str, float], rules: dict[str, float], with_off_topic: bool) -> dict[str, float]:
+    """One score per attribute: the stronger of the learned model and the rule phases."""
+    combined = {}
+    for attribute in ATTRIBUTES:
+        if attribute == "off_topic" and not with_off_topic:
+            continue
+        value = max(learned.get(attribute, 0.0), rules.get(attribute, 0.0))
+        combined[attribute] = round(min(1.0, max(0.0, value)), 4)
+    return combined
+
+
+def _mask(normalized: NormalizedText, original_spans: list[tuple[int, int]]) -> str:
+    """The normalized text with the characters from the given original spans blanked out."""
+    characters = list(normalized.text)
+    for index, original_index in enumerate(normalized.offsets):
+        if any(start <= original_index < end for start, end in original_spans):
+            characters[index] = " "
+    return "".join(characters)
+
+
+@lru_cache(maxsize=1)
+def _shipped_scorer():
+    """The shipped learned scorer, or None in a checkout that has no trained model yet (rules only)."""
+    try:
+        from rostra.moderation.learned import LearnedScorer
+
+        return LearnedScorer.load()
+    except (ImportError, FileNotFoundError):
+        return None

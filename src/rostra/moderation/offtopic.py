@@ -1,0 +1,109 @@
+"""The relevance phase: is a comment about its story, or about the comment it answers?
+
+Relevance is the share of a comment's content words (stop words dropped, endings stripped) that also
+occur in the story's title and text or in the parent comment. A long comment sharing nothing with
+either is likely off topic; short reactions ("Great article", "No, that's wrong") are on topic by
+nature, and so are comments that talk about the article itself. Unrelated conspiracy copy-pastes
+share no words with the story and carry their own vocabulary, which raises the score further.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rostra.moderation.evidence import Evidence, Hit
+from rostra.moderation.normalize import NormalizedText, normalize
+from rostra.moderation.verdict import StoryContext
+
+PHASE = "relevance"
+
+STOP_WORDS = frozenset(
+    """a about above after again against all almost also although always am among an and another any
+    anyone anything are aren't around as at away back be because been before being below between both
+    but by can can't cannot could couldn't did didn't do does doesn't doing don't done down during each
+    either else enough even ever every everyone everything few first for from further get gets getting
+    go goes going gone got had hadn't has hasn't have haven't having he he'd he'll he's her here hers
+    herself him himself his how however i i'd i'll i'm i've if in into is isn't it it's its itself just
+    know last least less let let's like likely lot lots made make makes making many may maybe me might
+    mine more most much must my myself need needs never new no nobody none nor not nothing now of off
+    often oh ok okay old on once one only or other others our ours ourselves out over own people per
+    perhaps please put quite rather re really right said same say saying says see seem seems shall she
+    she'd she'll she's should shouldn't since so some someone something still such sure take than that
+    that's the their theirs them themselves then there there's these they they'd they'll they're
+    they've thing things think this those though through thus time times to too took under until up upon
+    us use used very want wants was wasn't way we we'd we'll we're we've well were weren't what what's
+    when where whether which while who who's whom whose why will with within without won't would
+    wouldn't yes yet you you'd you'll you're you've your yours yourself yourselves year years day days
+    today going get got lol yeah yep nope""".split())
+
+# Words that show a comment talks about the story or the discussion itself.
+DISCUSSION_WORDS = frozenset(
+    """article story piece report reporting reporter author writer journalist journalism editor
+    editorial headline column columnist coverage news paper outlet propaganda biased bias agree
+    disagree agreed thanks thank great excellent interesting informative wrong correct exactly
+    point argument comment comments commenter source sources fact facts""".split())
+
+CONSPIRACY_WORDS = frozenset(
+    """chemtrails chemtrail plandemic illuminati reptilian reptilians nwo sheeple 5g qanon adrenochrome
+    depopulation globalist globalists microchip microchips bilderberg freemasons flatearth
+    wakeup""".split())
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_ENDINGS = ("ations", "ation", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "ers", "er",
+            "ed", "es", "ly", "s")
+_SHORT_COMMENT = 5
+_EXPECTED_SHARE = 0.12
+
+
+def stem(word: str) -> str:
+    """Strip a common English ending so that `taxes`, `taxed` and `taxing` meet on `tax`."""
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
+def content_stems(text: str) -> list[str]:
+    return [stem(word) for word in _WORD.findall(text) if word not in STOP_WORDS]
+
+
+@lru_cache(maxsize=256)
+def _context_stems(text: str) -> frozenset[str]:
+    """Stems of a story or parent text; cached since many comments share one story."""
+    return frozenset(content_stems(normalize(text).text))
+
+
+def off_topic_score(normalized: NormalizedText, story: StoryContext, parent_text: str | None) -> float:
+    """How likely a moderator would call the comment off topic, from 0 (on topic) to 1."""
+    words = content_stems(normalized.text)
+    if len(words) < _SHORT_COMMENT:
+        return 0.05
+    raw_words = set(_WORD.findall(normalized.text))
+    if raw_words & DISCUSSION_WORDS:
+        return 0.1
+    story_stems = _context_stems(f"{story.title}\n{story.title}\n{story.text}")
+    score = _unrelatedness(words, story_stems)
+    if parent_text:
+        score = min(score, _unrelatedness(words, _context_stems(parent_text)))
+    if len(raw_words & CONSPIRACY_WORDS) >= 1 and score > 0.3:
+        score = min(0.98, score + 0.25)
+    return round(score, 4)
+
+
+def _unrelatedness(words: list[str], context: frozenset[str]) -> float:
+    """Share of the comment's words missing from the context, weighed by how sure the lengths let us be."""
+    if not context:
+        return 0.0
+    shared = sum(1 for word in words if word in context)
+    expected = max(1.0, _EXPECTED_SHARE * len(words))
+    missing = max(0.0, 1.0 - shared / expected)
+    comment_confidence = len(words) / (len(words) + 6)
+    context_confidence = min(1.0, 0.4 + len(context) / 50)
+    return missing * comment_confidence * context_confidence
+
+
+def scan(normalized: NormalizedText, story: StoryContext, parent_text: str | None, evidence: Evidence) -> float:
+    score = off_topic_score(normalized, story, parent_text)
+    evidence.add(Hit("off_topic", score, (0, len(normalized.original)), PHASE))
+    return score

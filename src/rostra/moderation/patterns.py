@@ -1,0 +1,148 @@
+"""The pattern phase: threats, coded hate, sexual propositions and spam phrases.
+
+Each rule is a regular expression over the normalized text (lower case, evasions undone) with the
+score a moderator would give one clear match. Counter-speech ("the claim that globalists control
+the media is an antisemitic trope") is read like quoted slurs: the score drops when the sentence
+names the idea to reject it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rostra.moderation.evidence import Evidence, Hit
+from rostra.moderation.normalize import NormalizedText
+
+PHASE = "patterns"
+
+_PERSON = r"(?:you|u|ya|him|her|them|your\w*|this \w+|that \w+|the \w+|all (?:of )?(?:you|them)|every \w+|\w+)"
+_NOT_A_PERSON = (r"(?!\s+(?:(?:the|this|that|their|his|her|its|our|your)\s+)?(?:bill|idea|plan|proposal|law|"
+                 r"legislation|project|program|programme|deal|policy|story|rumou?r|myth|it|time|process|"
+                 r"motion|amendment|tax|budget|debate|argument|narrative|momentum|vibe|mood|engine|lights?)\b)")
+_WILL = r"(?:i|we)(?:'ll| will| shall|'m going to| am going to|'m gonna| am gonna| gonna|'re going to| are going to| are gonna)"
+_VIOLENCE = (r"(?:kill|murder|shoot|stab|hang|lynch|beat|hurt|rape|strangle|choke|burn|bomb|slit|gut|"
+             r"behead|execute|torture|break|smash|punch|cut|slaughter|end|destroy|bury|skin|gas)")
+_VIOLENCE_DONE = (r"(?:shot|killed|hanged|hung|lynched|executed|murdered|beaten(?: to death)?|raped|burned|"
+                  r"burnt|gassed|stabbed|strung up|put down|put against a wall|lined up and shot|"
+                  r"exterminated|wiped out|eradicated|deported and shot)")
+_GROUP = (r"(?:jews|muslims|blacks|whites|immigrants|migrants|refugees|gays|lesbians|trans(?: people)?|"
+          r"mexicans|arabs|asians|chinese|africans|women|feminists|homosexuals|christians|hindus|"
+          r"liberals|conservatives|leftists|democrats|republicans)")
+
+
+@dataclass(frozen=True)
+class Rule:
+    attribute: str
+    score: float
+    pattern: re.Pattern
+    also: tuple[tuple[str, float], ...] = ()
+
+
+def _rule(attribute: str, score: float, expression: str, *also: tuple[str, float]) -> Rule:
+    return Rule(attribute, score, re.compile(expression), tuple(also))
+
+
+RULES = (
+    # Threats of violence: a speaker's intent, a call on others, a wish, or a veiled warning.
+    _rule("threat", 0.93, rf"\b{_WILL} (?:find|hunt|track) (?:you|u|ya|him|her|them)(?: down)?\b",
+          ("severe_toxicity", 0.75), ("toxicity", 0.85)),
+    _rule("threat", 0.95, rf"\b{_WILL} (?:\w+ )?{_VIOLENCE}\w* {_PERSON}\b{_NOT_A_PERSON}",
+          ("severe_toxicity", 0.85), ("toxicity", 0.9)),
+    _rule("threat", 0.85, rf"\b(?:someone|somebody|people|we|they|you|u) (?:should|needs? to|ought to|has to|"
+          rf"have to|must|gotta|oughta) (?:just )?{_VIOLENCE}\w* {_PERSON}\b{_NOT_A_PERSON}",
+          ("severe_toxicity", 0.7), ("toxicity", 0.85)),
+    _rule("threat", 0.8, rf"\b(?:should|deserves? to|ought to|needs? to|must|will) (?:all )?be {_VIOLENCE_DONE}\b",
+          ("severe_toxicity", 0.6), ("toxicity", 0.8)),
+    _rule("threat", 0.9, r"\bi know where (?:you|u) live\b|\bwatch your back\b|\byou(?:'re| are) (?:a )?dead (?:man|woman|meat)\b"
+          r"|\byour days are numbered\b|\bput a bullet (?:in|through)\b|\bsleep with one eye open\b",
+          ("toxicity", 0.8)),
+    _rule("threat", 0.85, r"\bi hope (?:you|u|he|she|they|your \w+) (?:die|dies|get raped|gets raped|gets? shot|"
+          r"gets? killed|burns?|rots?|chokes?)\b", ("severe_toxicity", 0.75), ("toxicity", 0.9)),
+    _rule("threat", 0.9, rf"\b(?:kill|shoot|hang|gas|exterminate|deport and kill) (?:all|every|them all)(?: the| of the| of)? {_GROUP}\b",
+          ("identity_attack", 0.95), ("severe_toxicity", 0.9), ("toxicity", 0.95)),
+    _rule("severe_toxicity", 0.9, r"\b(?:go |just )?(?:kill|hang) (?:yo)?urself\b|\bkys\b|\bdrink bleach\b",
+          ("threat", 0.6), ("toxicity", 0.95)),
+    # Coded hate: the echo, numeric codes in context, antisemitic tropes, replacement rhetoric.
+    _rule("coded_hate", 0.95, r"(?<![\d.,$€£])\b(?:14 ?/ ?88|1488|14 ?88)\b(?![.,]\d| ?(?:dollars|euros|pounds|usd|eur|gbp|km|miles|kg|people|votes))",
+          ("identity_attack", 0.8)),
+    _rule("coded_hate", 0.9, r"\b(?:heil|sieg|hh|aryan|white power|zog|rahowa|1488|14 words)\b.{0,40}\b88\b"
+          r"|\b88\b.{0,40}\b(?:heil|sieg|hh|aryan|white power|zog|rahowa|14 words)\b", ("identity_attack", 0.8)),
+    _rule("coded_hate", 0.92, r"\b(?:the )?(?:14|fourteen) words\b|\bsecure the existence of our (?:people|race)\b"
+          r"|\brahowa\b|\bsieg heil\b|\bheil hitler\b|\bday of the rope\b|\bwhite power\b|\bremove kebab\b",
+          ("identity_attack", 0.85), ("toxicity", 0.8)),
+    _rule("coded_hate", 0.85, r"\b(?:the )?(?:globalists?|zionists?|rothschilds?|jews|jewish elites?|international bankers|"
+          r"the tribe|a certain tribe|khazars?|soros and his)\b(?: \w+){0,3} (?:control|controls|own|owns|run|runs|"
+          r"rule|rules|are behind|is behind|pull the strings of|puppet)\b(?: \w+){0,3} ?(?:banks?|media|press|"
+          r"government|world|hollywood|money|finance|politicians|congress|everything|wars?|economy|us)\b",
+          ("identity_attack", 0.75), ("toxicity", 0.7)),
+    _rule("coded_hate", 0.9, r"\bthe goyim know\b|\bshut it down\b.{0,30}\bgoy|\bhappy merchant\b|\bzionist occupied\b"
+          r"|\boy ?vey\b.{0,30}\b(?:shekels?|goy)|\bshekels?\b.{0,30}\b(?:goy|jews?)\b|\bjq\b|\bjewish question\b"
+          r"|\bholohoax\b|\bholocaust (?:never happened|is a (?:lie|hoax|myth))\b|\bsix million (?:lie|myth|hoax)\b"
+          r"|\bkalergi\b|\bdindus?\b|\bwe wuz\b|\b13 ?/ ?50\b|\bdespite being 13\b|\bzog\b",
+          ("identity_attack", 0.8), ("toxicity", 0.75)),
+    _rule("coded_hate", 0.85, r"\b(?:great replacement|white genocide|replacement migration)\b"
+          r"|\b(?:will not|won't|wont) replace us\b|\breplac(?:e|ed|ing|ement of) (?:us|whites|white people|the white race|"
+          r"native (?:europeans|americans|britons|germans|french|people|population)|europeans|christians)\b"
+          r"|\b(?:migrant|immigrant|muslim|islamic) invasion\b|\binvaders\b.{0,30}\b(?:migrants|immigrants|muslims|refugees)\b",
+          ("identity_attack", 0.75), ("toxicity", 0.7)),
+    _rule("coded_hate", 0.7, r"\b(?:gays|trans(?: people)?|lgbt\w*|homosexuals|drag queens) (?:are|is) (?:all )?(?:groomers|pedophiles|paedophiles|predators)\b"
+          r"|\bgroomers?\b.{0,40}\b(?:gays?|trans|lgbt\w*|drag)\b|\b(?:gays?|trans|lgbt\w*|drag)\b.{0,40}\bgroomers?\b",
+          ("identity_attack", 0.8), ("toxicity", 0.7)),
+    # Dehumanising a group by name.
+    _rule("identity_attack", 0.88, rf"\b{_GROUP} (?:are|r) (?:all )?(?:just )?(?:animals|vermin|rats|cockroaches|parasites|"
+          r"subhuman|savages|a disease|a cancer|a plague|filth|scum|dogs|apes|monkeys|pigs|trash|garbage|inferior|"
+          r"not human|mentally ill|an abomination|evil)\b", ("toxicity", 0.9), ("insult", 0.6)),
+    # Sexual propositions and descriptions.
+    _rule("sexually_explicit", 0.9, r"\b(?:suck|lick) my (?:dick|cock|balls|pussy|tits|ass)\b"
+          r"|\b(?:sit|ride) on my (?:face|dick|cock)\b|\bsend (?:me )?(?:your )?nudes\b"
+          r"|\b(?:want|wanna|going|gonna) (?:to )?(?:fuck|bang|screw|rape) (?:you|u|her|him|them)\b"
+          r"|\b(?:wet|hard|tight|throbbing) (?:pussy|cock|dick)\b|\bhot (?:singles|milfs|girls) (?:in|near)\b",
+          ("toxicity", 0.7)),
+    # Spam: self-promotion, contact details, money offers.
+    _rule("spam", 0.75, r"\b(?:check out|visit|subscribe to|follow|like) (?:my|our) (?:new )?(?:channel|page|video|profile|blog|"
+          r"website|site|stream|account|insta(?:gram)?|tiktok|youtube|shop|store)\b|\bsubscribe\b.{0,30}\bchannel\b"),
+    _rule("spam", 0.7, r"\b(?:dm|message|contact|text|call|whatsapp|add) (?:me|us) (?:on|at|via|@)\b|\bwhats ?app\b|\btelegram\b ?@"),
+    _rule("spam", 0.8, r"\b(?:earn|make|made|making|earning)\w* \$? ?\d[\d,.]*k?(?: ?(?:dollars|usd|euros|pounds))?"
+          r"(?: \w+){0,6} (?:per|a|every|each|in a|in one) (?:day|week|month|hour)\b"
+          r"|\bwork(?:ing)? from home\b.{0,60}\b(?:earn|make|\$|income)|\bclick (?:here|the link|this link|my link|below)\b"
+          r"|\bfree (?:money|bitcoin|crypto|iphone|gift ?cards?|followers)\b|\bpromo code\b|\bdiscount code\b"
+          r"|\b(?:buy|order) now\b|\blimited (?:time )?offer\b|\bviagra\b|\bcialis\b|\bcasino bonus\b"
+          r"|\b(?:bitcoin|crypto|forex|binary) (?:investment|trading|mining) (?:expert|manager|platform|opportunity)\b"
+          r"|\bguaranteed (?:income|profit|returns)\b|\bdating (?:site|app)\b.{0,40}(?:free|join|click)"),
+    _rule("spam", 0.5, r"(?<!\d)(?:\+\d{1,3}[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}(?!\d)"),
+)
+
+# Sentence words that show a pattern is being quoted to reject it, not asserted.
+REJECTION_MARKERS = re.compile(
+    r"\b(?:trope|tropes|antisemitic|anti-semitic|antisemitism|racist|conspiracy theor\w+|debunked|myth|"
+    r"false|lie|lies|nonsense|disgusting|hateful|bigoted|propaganda of|dog ?whistle\w*|slogan|code for|"
+    r"neo-?nazis? (?:use|say|chant)|white supremacists? (?:use|say|chant)|condemn\w*|reject\w*)\b")
+_ECHO = re.compile(r"\({3}\s*[^()\n]{1,60}?\s*\){3}")
+_CODED_RULE_ATTRIBUTES = frozenset({"coded_hate"})
+
+
+def scan(normalized: NormalizedText, evidence: Evidence) -> None:
+    """Add a hit for every rule that matches, with its span on the original text."""
+    text = normalized.text
+    for rule in RULES:
+        for match in rule.pattern.finditer(text):
+            weight = 1.0
+            if rule.attribute in _CODED_RULE_ATTRIBUTES or rule.attribute == "identity_attack":
+                if REJECTION_MARKERS.search(_sentence_around(text, match.start(), match.end())):
+                    weight = 0.3
+            span = normalized.span_to_original(*match.span())
+            evidence.add(Hit(rule.attribute, rule.score * weight, span, PHASE))
+            for attribute, score in rule.also:
+                evidence.add(Hit(attribute, score * weight, span, PHASE))
+    for match in _ECHO.finditer(normalized.original):
+        weight = 0.3 if REJECTION_MARKERS.search(
+            _sentence_around(normalized.original.lower(), match.start(), match.end())) else 1.0
+        evidence.add(Hit("coded_hate", 0.95 * weight, match.span(), PHASE))
+        evidence.add(Hit("identity_attack", 0.8 * weight, match.span(), PHASE))
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    before = max(text.rfind(mark, 0, start) for mark in ".!?\n")
+    after = [position for position in (text.find(mark, end) for mark in ".!?\n") if position >= 0]
+    return text[before + 1:min(after) if after else len(text)]

@@ -1,0 +1,76 @@
+"""The repeats and links phases: shouting, stretched and repeated text, copies, and links.
+
+Each sign alone is weak (a citation link, one capitalised sentence); the evidence combines them
+with a noisy-or, so that a comment made of several of them reaches the hold threshold.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rostra.moderation.evidence import Evidence, Hit
+from rostra.moderation.normalize import NormalizedText, normalize
+from rostra.moderation.lexicon import TOKEN
+
+REPEATS = "repeats"
+LINKS = "links"
+
+_LONG_RUN = re.compile(r"(.)\1{7,}")
+_REPEATED_WORD = re.compile(r"(?<![^\W_])([^\W_]+)(?:\W+\1(?![^\W_])){3,}")
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"']+|(?<![@\w.-])[a-z0-9][a-z0-9-]{1,62}\.(?:com|net|org|io|ly|co|xyz|info|"
+    r"biz|ru|top|click|link|shop|site|online|me|tv|gg|store|live|club)\b(?:/[^\s<>\"']*)?", re.IGNORECASE)
+_SHORTENERS = re.compile(r"\b(?:bit\.ly|tinyurl\.com|t\.co|goo\.gl|is\.gd|cutt\.ly|ow\.ly|rebrand\.ly|shorturl\.at|tiny\.cc)\b",
+                         re.IGNORECASE)
+_SHINGLE = 3
+
+
+def scan_repeats(normalized: NormalizedText, recent_texts: tuple[str, ...], evidence: Evidence) -> None:
+    """Shouting in capitals, long runs of one character, a word said over and over, copies of the author's recent posts."""
+    original = normalized.original
+    letters = [char for char in original if char.isalpha()]
+    if len(letters) >= 20:
+        capitals = sum(char.isupper() for char in letters) / len(letters)
+        if capitals >= 0.7:
+            evidence.add(Hit("spam", 0.55, (0, len(original)), REPEATS))
+    for match in _LONG_RUN.finditer(original):
+        if not match.group(1).isspace():
+            evidence.add(Hit("spam", 0.4, match.span(), REPEATS))
+    for match in _REPEATED_WORD.finditer(normalized.text):
+        evidence.add(Hit("spam", 0.65, normalized.span_to_original(*match.span()), REPEATS))
+    if recent_texts and len(normalized.text) >= 40:
+        shingles = _shingles(normalized.text)
+        for recent in recent_texts:
+            if _resemblance(shingles, _shingles(normalize(recent).text)) >= 0.8:
+                evidence.add(Hit("spam", 0.85, (0, len(original)), REPEATS))
+                break
+
+
+def scan_links(normalized: NormalizedText, evidence: Evidence) -> None:
+    """Links: one citation is ordinary, shorteners and many links are what spam looks like."""
+    original = normalized.original
+    links = [match.span() for match in _URL.finditer(original)]
+    if not links:
+        return
+    evidence.has_links = True
+    link_chars = sum(end - start for start, end in links)
+    for span in links:
+        shortened = _SHORTENERS.search(original, span[0], span[1])
+        evidence.add(Hit("spam", 0.7 if shortened else 0.3, span, LINKS))
+    if len(links) >= 3:
+        evidence.add(Hit("spam", 0.6, links[0], LINKS))
+    if link_chars > 0.5 * len(original.strip()):
+        evidence.add(Hit("spam", 0.5, links[0], LINKS))
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = TOKEN.findall(text)
+    if len(words) < _SHINGLE:
+        return {tuple(words)}
+    return {tuple(words[i:i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
+
+
+def _resemblance(first: set, second: set) -> float:
+    if not first or not second:
+        return 0.0
+    return len(first & second) / len(first | second)
