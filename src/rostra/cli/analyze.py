@@ -1,5 +1,75 @@
-"""Placeholder: this module's owner replaces it with its subcommands."""
+"""`rostra analyze-server`: only the Perspective-compatible API and Coral's moderation phase.
+
+For a site that keeps its comment system (Coral, Comentario, a forum) and replaces only Perspective:
+no comment tables are used, only `api_keys` (the database is migrated like `rostra serve`'s, so both
+can share one). Keys are made with `rostra apikey create --name NAME`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import uvicorn
+from fastapi import FastAPI
+
+from rostra import __version__
+from rostra.api import coral, perspective
+from rostra.config import ConfigError, Settings
+from rostra.guards.ratelimit import limiter_for
+from rostra.moderation import Engine, Policy, PolicyError
+from rostra.store import Store
+
+APP_FACTORY = "rostra.cli.analyze:app_from_environment"
+
+
+def create_analyze_app(settings: Settings) -> FastAPI:
+    """The light server: analyze, suggestscore and the Coral phase over one store and one engine."""
+    store = Store(settings.resolved_database_url, settings.sqlite_synchronous)
+    store.migrate()
+    engine = Engine.default(Policy.from_mapping(settings.moderation))
+    app = FastAPI(title="Rostra analyze server", version=__version__,
+                  description="Perspective API drop-in and Coral external moderation phase.")
+    app.state.perspective = perspective.PerspectiveService.build(
+        settings, store, limiter_for(settings.redis_url), engine)
+    app.include_router(perspective.router)
+    app.include_router(coral.router)
+    app.router.on_shutdown.append(store.close)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for uvicorn worker processes, which receive the settings as ROSTRA_* variables."""
+    return create_analyze_app(Settings.load())
 
 
 def register(subcommands) -> None:
-    """Add this module's subcommands to the `rostra` parser."""
+    """Add `analyze-server` to the `rostra` parser."""
+    parser = subcommands.add_parser("analyze-server", help="serve only the Perspective API and Coral phase",
+                                    description=__doc__)
+    parser.add_argument("--config", help="TOML settings file (default: ROSTRA_CONFIG)")
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="TCP port (default 8000)")
+    parser.add_argument("--workers", type=int, help="worker processes (default 1)")
+    parser.add_argument("--database-url", help="database holding api_keys (default SQLite in data_dir)")
+    parser.set_defaults(handler=_serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    overrides = {"host": args.host, "port": args.port, "workers": args.workers,
+                 "database_url": args.database_url}
+    try:
+        settings = Settings.load(args.config, overrides=overrides)
+        Policy.from_mapping(settings.moderation)
+    except (ConfigError, PolicyError) as error:
+        print(f"rostra analyze-server: {error}", file=sys.stderr)
+        return 2
+    options = {"host": settings.host, "port": settings.port, "log_level": settings.log_level}
+    if settings.workers > 1:
+        os.environ.update(settings.environment())
+        Store(settings.resolved_database_url, settings.sqlite_synchronous).migrate()
+        uvicorn.run(APP_FACTORY, factory=True, workers=settings.workers, **options)
+    else:
+        uvicorn.run(create_analyze_app(settings), **options)
+    return 0

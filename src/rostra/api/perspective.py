@@ -1,0 +1,136 @@
+"""Perspective API's HTTP surface: `POST /v1alpha1/comments:analyze` (and `:suggestscore`).
+
+A client moves to Rostra by changing its base URL and key. The key comes as `?key=` or in the
+`X-Goog-Api-Key` header, as with Google; every failure answers in Google's error shape. Rostra keeps
+nothing of an analyze request: no table holds it and no log line prints its text or key, which is
+what `doNotStore: true` asks for (and Rostra does the same when it is false).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from rostra.actions.apikeys import ApiKey, verify_key
+from rostra.config import Settings
+from rostra.guards.ratelimit import RateLimiter
+from rostra.actions.moderation import ModerationEngine
+from rostra.perspective.analyze import analyze
+from rostra.perspective.coral import SigningSecret, parse_secrets
+from rostra.perspective.errors import (
+    PerspectiveError,
+    analyzer_error,
+    invalid_field,
+    invalid_key,
+    missing_key,
+    quota_exceeded,
+)
+from rostra.perspective.redaction import install_access_log_redaction
+from rostra.store import Store
+
+# Comment text is capped at 20 KB and each context entry at 1 MB: this leaves room for both.
+MAX_BODY_BYTES = 4 * 1024 * 1024
+KEY_HEADER = "X-Goog-Api-Key"
+
+install_access_log_redaction()
+router = APIRouter(tags=["Perspective API"])
+
+
+@dataclass
+class PerspectiveService:
+    """What the Perspective and Coral routes share: settings, key store, rate limiter, engine."""
+
+    settings: Settings
+    store: Store
+    limiter: RateLimiter
+    engine: ModerationEngine
+    coral_secrets: tuple[SigningSecret, ...] | None
+
+    @classmethod
+    def build(cls, settings: Settings, store: Store, limiter: RateLimiter,
+              engine: ModerationEngine) -> PerspectiveService:
+        secrets = parse_secrets(settings.coral_secret) if settings.coral_secret else None
+        return cls(settings, store, limiter, engine, secrets)
+
+    def authorize(self, secret: str | None) -> ApiKey:
+        """The caller's active key, within its quota; raises the error Google would have sent."""
+        if not secret:
+            raise missing_key()
+        key = verify_key(self.store, secret)
+        if key is None:
+            raise invalid_key()
+        per_minute = (key.requests_per_minute if key.requests_per_minute is not None
+                      else self.settings.perspective_requests_per_minute)
+        if per_minute:
+            wait = self.limiter.hit(f"perspective:key:{key.id}", per_minute)
+            if wait is not None:
+                raise quota_exceeded(key.prefix, per_minute, wait)
+        return key
+
+
+def service_for(request: Request) -> PerspectiveService:
+    """The app's PerspectiveService; in the full server, built on first use from its shared services."""
+    state = request.app.state
+    service = getattr(state, "perspective", None)
+    if service is None:
+        shared = state.services
+        service = PerspectiveService.build(shared.settings, shared.store, shared.limiter, shared.engine)
+        state.perspective = service
+    return service
+
+
+@router.post("/v1alpha1/comments:analyze", summary="Perspective AnalyzeComment")
+async def analyze_comment(request: Request) -> JSONResponse:
+    """Scores a comment for the requested attributes, exactly in Perspective's request/response shape."""
+    try:
+        service = service_for(request)
+        await run_in_threadpool(service.authorize, api_key_of(request))
+        payload = await json_body(request)
+        answer = await run_in_threadpool(analyze, payload, service.engine)
+    except PerspectiveError as error:
+        return error_response(error)
+    return JSONResponse(answer)
+
+
+@router.post("/v1alpha1/comments:suggestscore", summary="Perspective SuggestCommentScore")
+async def suggest_score(request: Request) -> JSONResponse:
+    """Accepts score feedback (Coral sends it when "send feedback" is on) and keeps none of it."""
+    try:
+        service = service_for(request)
+        await run_in_threadpool(service.authorize, api_key_of(request))
+        payload = await json_body(request)
+        token = payload.get("clientToken", payload.get("client_token")) if isinstance(payload, dict) else None
+        if not isinstance(payload, dict) or "comment" not in payload:
+            raise analyzer_error("COMMENT_EMPTY", "Comment must be non-empty.")
+        if token is not None and not isinstance(token, str):
+            raise invalid_field("clientToken", "Invalid value at 'clientToken' (TYPE_STRING)")
+    except PerspectiveError as error:
+        return error_response(error)
+    return JSONResponse({} if token is None else {"clientToken": token})
+
+
+def api_key_of(request: Request) -> str | None:
+    return request.query_params.get("key") or request.headers.get(KEY_HEADER)
+
+
+async def json_body(request: Request) -> Any:
+    """The decoded JSON body, read no further than MAX_BODY_BYTES."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise PerspectiveError(400, f"Request payload size exceeds the limit: {MAX_BODY_BYTES} bytes.")
+        chunks.append(chunk)
+    try:
+        return json.loads(b"".join(chunks))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise invalid_field("(body)", f"Invalid JSON payload received. {error}") from None
+
+
+def error_response(error: PerspectiveError) -> JSONResponse:
+    return JSONResponse(error.to_json(), status_code=error.code, headers=error.headers)
