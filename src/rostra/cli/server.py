@@ -1,5 +1,150 @@
-"""Placeholder: this module's owner replaces it with its subcommands."""
+"""`rostra serve`, `rostra migrate` and `rostra set-role`: run the comment server and look after its database."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from rostra.config import CONFIG_ENV, ENV_PREFIX, ConfigError, Settings
 
 
 def register(subcommands) -> None:
     """Add this module's subcommands to the `rostra` parser."""
+    serve = subcommands.add_parser(
+        "serve",
+        help="run the comment server",
+        description="Run the comment server. On first start it creates the data folder, the SQLite "
+        "database (WAL mode), applies migrations, and adds the default site and a demo story. Every "
+        f"setting below can also come from a TOML file (--config or {CONFIG_ENV}) or an environment "
+        f"variable {ENV_PREFIX}NAME; flags win over variables, variables over the file.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    _add_settings(serve)
+    serve.set_defaults(handler=_serve)
+
+    migrate = subcommands.add_parser(
+        "migrate", help="apply database migrations and exit",
+        description="Bring the database schema to the newest revision, then exit.",
+    )
+    _add_settings(migrate)
+    migrate.set_defaults(handler=_migrate)
+
+    set_role = subcommands.add_parser(
+        "set-role", help="make an account a moderator or a reader",
+        description="Give a registered account the moderator role (or take it back).",
+    )
+    set_role.add_argument("username")
+    set_role.add_argument("role", choices=("moderator", "reader"))
+    _add_settings(set_role)
+    set_role.set_defaults(handler=_set_role)
+
+
+def _add_settings(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE", help=f"TOML settings file (env {CONFIG_ENV})")
+    group = parser.add_argument_group("settings")
+    for name, field in Settings.model_fields.items():
+        flag = "--" + name.replace("_", "-")
+        default = field.get_default(call_default_factory=True)
+        shown = ",".join(default) if isinstance(default, list) else default
+        help_text = f"{field.description} (env {ENV_PREFIX}{name.upper()}; default: {shown})"
+        help_text = help_text.replace("%", "%%")
+        if field.annotation is bool:
+            group.add_argument(flag, dest=name, action=argparse.BooleanOptionalAction, default=None,
+                               help=help_text)
+        else:
+            group.add_argument(flag, dest=name, metavar=name.upper(), default=None, help=help_text)
+
+
+def load_settings(args: argparse.Namespace) -> Settings:
+    """Settings from the file, the environment and this command's flags."""
+    overrides = {}
+    for name, field in Settings.model_fields.items():
+        value = getattr(args, name, None)
+        if value is None:
+            continue
+        shape = str(field.annotation)
+        if shape.startswith("list"):
+            value = [item.strip() for item in value.split(",") if item.strip()]
+        elif shape.startswith("dict"):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError as error:
+                raise ConfigError(f"option --{name.replace('_', '-')}: not a JSON object: {error}") from None
+        overrides[name] = value
+    return Settings.load(args.config, overrides=overrides)
+
+
+def _settings_or_exit(args: argparse.Namespace) -> Settings:
+    try:
+        return load_settings(args)
+    except ConfigError as error:
+        print(f"rostra: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from rostra.actions.setup import create_demo, prepare
+    from rostra.config import ensure_secret_key
+    from rostra.store import Store
+
+    settings = _settings_or_exit(args)
+    store = Store(settings.resolved_database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    prepare(store, settings)
+    if settings.demo and settings.allowed_origins:
+        story_id = create_demo(store, settings)
+        if story_id is not None:
+            print(f"rostra: created the demo story {story_id} ({settings.allowed_origins[0]}/rostra-demo)")
+    store.close()
+    ensure_secret_key(settings)
+    print(f"rostra: serving on http://{settings.host}:{settings.port} (API documentation at /docs)")
+    if settings.workers == 1:
+        from rostra.app import create_app
+
+        app = create_app(settings, migrate=False)
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level)
+        return 0
+    os.environ.update(settings.environment())
+    uvicorn.run(
+        "rostra.app:app_from_environment",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level=settings.log_level,
+    )
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from rostra.actions.setup import prepare
+    from rostra.store import Store
+
+    settings = _settings_or_exit(args)
+    store = Store(settings.resolved_database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    prepare(store, settings)
+    store.close()
+    print(f"rostra: database at {store.url.render_as_string(hide_password=True)} is up to date")
+    return 0
+
+
+def _set_role(args: argparse.Namespace) -> int:
+    from rostra.actions.accounts import set_role
+    from rostra.actions.errors import ActionError
+    from rostra.store import Store
+
+    settings = _settings_or_exit(args)
+    store = Store(settings.resolved_database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    store.migrate()
+    try:
+        set_role(store, args.username, args.role)
+    except ActionError as error:
+        print(f"rostra: {error.field}: {error.detail}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(f"rostra: {args.username} is now a {args.role}")
+    return 0

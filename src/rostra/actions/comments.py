@@ -1,0 +1,338 @@
+"""Comments: post, edit and delete (each moderated and logged), and the threaded, paged listing."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from rostra.actions.errors import (
+    EditWindowClosed,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    StoryClosed,
+)
+from rostra.actions.identity import Viewer, ensure_author, find_author_id
+from rostra.actions.moderation import ENGINE_ACTOR, ModerationEngine, log_status, verdict_columns
+from rostra.moderation.verdict import AuthorHistory, CommentInput, StoryContext
+from rostra.render import render_comment
+from rostra.store import Store
+from rostra.store.queries import (
+    HELD_STATUSES,
+    SORTS,
+    as_utc,
+    author_history,
+    first_replies,
+    get_comment,
+    get_story,
+    insert_returning_id,
+    page_of_children,
+    sort_key,
+    utcnow,
+    visible_reply_counts,
+)
+from rostra.store.tables import comments
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+MAX_EMAIL_CHARS = 254
+MAX_REPLIES_PER_COMMENT = 10
+MAX_DEPTH = 5
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The settings that bound what a reader may write."""
+
+    max_comment_chars: int
+    max_author_name_chars: int
+    edit_window_seconds: int
+
+
+def _clean_body(body: str, limits: Limits) -> str:
+    text = body.strip()
+    if not text:
+        raise InvalidInput("the comment is empty", field="body")
+    if len(text) > limits.max_comment_chars:
+        raise InvalidInput(
+            f"the comment has {len(text)} characters; at most {limits.max_comment_chars} are allowed",
+            field="body",
+        )
+    return text
+
+
+def _clean_author(name: str | None, email: str | None, limits: Limits) -> tuple[str | None, str | None]:
+    name = (name or "").strip() or None
+    if name is not None and len(name) > limits.max_author_name_chars:
+        raise InvalidInput(f"at most {limits.max_author_name_chars} characters", field="author_name")
+    email = (email or "").strip() or None
+    if email is not None and (len(email) > MAX_EMAIL_CHARS or not EMAIL.fullmatch(email)):
+        raise InvalidInput("not an e-mail address", field="author_email")
+    return name, email
+
+
+def comment_json(row, viewer_author_id: int | None, edit_window_seconds: int, own_view: bool = False) -> dict:
+    """The public form of a comment; deleted ones keep only their place in the thread."""
+    deleted = row.status == "deleted"
+    own = viewer_author_id is not None and row.author_id == viewer_author_id
+    data = {
+        "id": row.id,
+        "story_id": row.story_id,
+        "parent_id": row.parent_id,
+        "depth": row.depth,
+        "status": row.status,
+        "author": None if deleted else {"name": row.author_name, "registered": bool(row.author_registered)},
+        "body_html": "" if deleted else row.body_html,
+        "reaction_count": row.reaction_count,
+        "created_at": as_utc(row.created_at),
+        "edited_at": as_utc(row.edited_at),
+        "own": own,
+    }
+    if own and not deleted:
+        data["editable_until"] = as_utc(row.created_at) + timedelta(seconds=edit_window_seconds)
+        if own_view:
+            data["body_markdown"] = row.body_markdown
+    return data
+
+
+def _engine_input(connection, story, parent, author_id: int | None, text: str) -> CommentInput:
+    history = AuthorHistory()
+    if author_id is not None:
+        by_status, recent = author_history(connection, author_id)
+        history = AuthorHistory(
+            approved=by_status.get("approved", 0),
+            held=sum(by_status.get(status, 0) for status in HELD_STATUSES),
+            rejected=by_status.get("rejected", 0),
+            recent_texts=recent,
+        )
+    return CommentInput(
+        text=text,
+        story=StoryContext(title=story.title, text=story.text, closed=story.closed),
+        parent_text=parent.body_markdown if parent is not None else None,
+        author=history,
+    )
+
+
+def post_comment(
+    store: Store,
+    engine: ModerationEngine,
+    limits: Limits,
+    viewer: Viewer,
+    story_id: int,
+    body: str,
+    parent_id: int | None = None,
+    author_name: str | None = None,
+    author_email: str | None = None,
+    actor: str = ENGINE_ACTOR,
+) -> dict:
+    """Store a new comment with the engine's verdict; the answer describes exactly this comment."""
+    text = _clean_body(body, limits)
+    author_name, author_email = _clean_author(author_name, author_email, limits)
+    html = render_comment(text)
+    with store.read() as connection:
+        story = get_story(connection, story_id)
+        if story is None:
+            raise NotFound(f"no story {story_id}", field="story_id")
+        if story.closed:
+            raise StoryClosed("this story no longer takes comments", field="story_id")
+        parent = None
+        if parent_id is not None:
+            parent = get_comment(connection, parent_id)
+            if parent is None or parent.status != "approved":
+                raise InvalidInput(f"there is no comment {parent_id} to reply to", field="parent_id")
+            if parent.story_id != story_id:
+                raise InvalidInput(
+                    f"comment {parent_id} belongs to another story; a reply must stay in its parent's story",
+                    field="parent_id",
+                )
+        comment_input = _engine_input(connection, story, parent, find_author_id(connection, viewer), text)
+    verdict = engine.moderate(comment_input)
+    moderated = verdict_columns(verdict)
+    with store.write() as connection:
+        if get_story(connection, story_id).closed:
+            raise StoryClosed("this story no longer takes comments", field="story_id")
+        author_id = ensure_author(connection, viewer, author_name, author_email)
+        comment_id = insert_returning_id(
+            connection,
+            comments,
+            {
+                "story_id": story_id,
+                "parent_id": parent_id,
+                "depth": parent.depth + 1 if parent is not None else 0,
+                "author_id": author_id,
+                "body_markdown": text,
+                "body_html": html,
+                "reaction_count": 0,
+                "created_at": utcnow(),
+                **moderated,
+            },
+        )
+        log_status(
+            connection,
+            comment_id,
+            actor,
+            None,
+            moderated["status"],
+            reasons=moderated["moderation_reasons"],
+            model=verdict.model,
+        )
+        row = get_comment(connection, comment_id)
+    return comment_json(row, author_id, limits.edit_window_seconds, own_view=True)
+
+
+def _own_comment(connection, viewer: Viewer, comment_id: int):
+    row = get_comment(connection, comment_id)
+    if row is None or row.status == "deleted":
+        raise NotFound(f"no comment {comment_id}", field="comment_id")
+    if row.author_id != find_author_id(connection, viewer):
+        raise Forbidden("only the author may change this comment", field="comment_id")
+    return row
+
+
+def edit_comment(
+    store: Store, engine: ModerationEngine, limits: Limits, viewer: Viewer, comment_id: int, body: str
+) -> dict:
+    """Replace the author's own comment text within the edit window; the edit is moderated afresh."""
+    text = _clean_body(body, limits)
+    html = render_comment(text)
+    with store.read() as connection:
+        row = _own_comment(connection, viewer, comment_id)
+        if utcnow() - as_utc(row.created_at) > timedelta(seconds=limits.edit_window_seconds):
+            raise EditWindowClosed(
+                f"comments can be edited for {limits.edit_window_seconds} seconds after posting",
+                field="comment_id",
+            )
+        if row.status == "withheld":
+            raise Forbidden("a moderator withheld this comment; it can no longer be edited", field="comment_id")
+        story = get_story(connection, row.story_id)
+        if story.closed:
+            raise StoryClosed("this story no longer takes comments", field="story_id")
+        parent = get_comment(connection, row.parent_id) if row.parent_id is not None else None
+        comment_input = _engine_input(connection, story, parent, row.author_id, text)
+    verdict = engine.moderate(comment_input)
+    moderated = verdict_columns(verdict)
+    with store.write() as connection:
+        current = _own_comment(connection, viewer, comment_id)
+        connection.execute(
+            update(comments)
+            .where(comments.c.id == comment_id)
+            .values(body_markdown=text, body_html=html, edited_at=utcnow(), **moderated)
+        )
+        log_status(
+            connection,
+            comment_id,
+            ENGINE_ACTOR,
+            current.status,
+            moderated["status"],
+            reasons=moderated["moderation_reasons"],
+            model=verdict.model,
+            note="edited by its author",
+        )
+        row = get_comment(connection, comment_id)
+    return comment_json(row, row.author_id, limits.edit_window_seconds, own_view=True)
+
+
+def delete_comment(store: Store, viewer: Viewer, comment_id: int) -> None:
+    """The author's own deletion: the text goes, the place in the thread stays while it has replies."""
+    with store.write() as connection:
+        row = _own_comment(connection, viewer, comment_id)
+        connection.execute(
+            update(comments)
+            .where(comments.c.id == comment_id)
+            .values(status="deleted", body_markdown="", body_html="", deleted_at=utcnow())
+        )
+        log_status(connection, comment_id, f"author:{row.author_id}", row.status, "deleted",
+                   note="deleted by its author")
+
+
+def read_comment(store: Store, viewer: Viewer, comment_id: int, edit_window_seconds: int) -> dict:
+    """One comment: approved ones for everyone, the author's own in any state but deleted."""
+    with store.read() as connection:
+        row = get_comment(connection, comment_id)
+        viewer_author_id = find_author_id(connection, viewer)
+    if row is None or row.status == "deleted":
+        raise NotFound(f"no comment {comment_id}", field="comment_id")
+    own = viewer_author_id is not None and row.author_id == viewer_author_id
+    if row.status != "approved" and not own:
+        raise NotFound(f"no comment {comment_id}", field="comment_id")
+    return comment_json(row, viewer_author_id, edit_window_seconds, own_view=own)
+
+
+def encode_cursor(story_id: int, parent_id: int | None, sort: str, after: list[int] | None) -> str:
+    raw = json.dumps({"t": story_id, "p": parent_id, "s": sort, "a": after}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, story_id: int) -> tuple[int | None, str, list[int] | None]:
+    """(parent_id, sort, after) from a cursor this server made for this story."""
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        parent_id, sort, after = data["p"], data["s"], data["a"]
+        valid = (
+            data["t"] == story_id
+            and sort in SORTS
+            and (parent_id is None or type(parent_id) is int)
+            and (after is None or (isinstance(after, list) and all(type(value) is int for value in after)
+                                   and len(after) == (2 if sort == "most_reacted" else 1)))
+        )
+    except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError):
+        valid = False
+    if not valid:
+        raise InvalidInput("not a cursor from this story's listing", field="cursor")
+    return parent_id, sort, after
+
+
+def list_comments(
+    store: Store,
+    viewer: Viewer,
+    story_id: int,
+    edit_window_seconds: int,
+    sort: str = "newest",
+    parent_id: int | None = None,
+    cursor: str | None = None,
+    limit: int = 20,
+    replies: int = 3,
+    depth: int = 2,
+) -> dict:
+    """One page of a story's visible comments under `parent_id`, each with its first replies nested
+    `depth` levels deep; `next_cursor` and each comment's `replies_cursor` lead to the rest."""
+    if sort not in SORTS:
+        raise InvalidInput(f"must be one of {', '.join(SORTS)}", field="sort")
+    after = None
+    if cursor:
+        parent_id, sort, after = decode_cursor(cursor, story_id)
+    with store.read() as connection:
+        if get_story(connection, story_id) is None:
+            raise NotFound(f"no story {story_id}", field="story_id")
+        viewer_author_id = find_author_id(connection, viewer)
+        rows = page_of_children(connection, story_id, parent_id, sort, after, limit + 1)
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+        items = [comment_json(row, viewer_author_id, edit_window_seconds) for row in rows]
+        level = items
+        for remaining in range(depth, -1, -1):
+            ids = [item["id"] for item in level]
+            counts = visible_reply_counts(connection, ids)
+            nested = first_replies(connection, ids, replies) if remaining else {}
+            next_level = []
+            for item in level:
+                children = [
+                    comment_json(row, viewer_author_id, edit_window_seconds) for row in nested.get(item["id"], [])
+                ]
+                item["reply_count"] = counts.get(item["id"], 0)
+                item["replies"] = children
+                more = item["reply_count"] > len(children)
+                last = [children[-1]["id"]] if children else None
+                item["replies_cursor"] = encode_cursor(story_id, item["id"], "oldest", last) if more else None
+                next_level.extend(children)
+            level = next_level
+            if not level:
+                break
+    next_cursor = encode_cursor(story_id, parent_id, sort, sort_key(rows[-1], sort)) if has_more else None
+    return {"story_id": story_id, "parent_id": parent_id, "sort": sort, "items": items,
+            "next_cursor": next_cursor}

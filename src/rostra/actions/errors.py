@@ -1,0 +1,62 @@
+"""Domain errors; the HTTP layer turns each into an `application/problem+json` answer."""
+
+
+class ActionError(Exception):
+    """A request the domain refuses: `slug` names the problem type, `field` the input at fault."""
+
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
+
+    def __init__(self, detail: str, field: str | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+
+
+class InvalidInput(ActionError):
+    status = 422
+    slug = "invalid-input"
+    title = "Invalid input"
+
+
+class NotFound(ActionError):
+    status = 404
+    slug = "not-found"
+    title = "Not found"
+
+
+class Forbidden(ActionError):
+    status = 403
+    slug = "forbidden"
+    title = "Forbidden"
+
+
+class NotSignedIn(ActionError):
+    status = 401
+    slug = "not-signed-in"
+    title = "Not signed in"
+
+
+class OriginNotAllowed(ActionError):
+    status = 403
+    slug = "origin-not-allowed"
+    title = "Origin not allowed"
+
+
+class StoryClosed(ActionError):
+    status = 409
+    slug = "story-closed"
+    title = "Story closed for comments"
+
+
+class EditWindowClosed(ActionError):
+    status = 403
+    slug = "edit-window-closed"
+    title = "Edit window closed"
+
+
+class Conflict(ActionError):
+    status = 409
+    slug = "conflict"
+    title = "Conflict"

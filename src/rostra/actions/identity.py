@@ -1,0 +1,72 @@
+"""Who is asking: a guest (random key in a signed cookie) or a signed-in account, and their author row."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, select, update
+
+from rostra.store.queries import insert_ignoring_duplicates, utcnow
+from rostra.store.tables import accounts, authors
+
+DEFAULT_GUEST_NAME = "Guest"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The reader behind a request; `account_id` is set once they sign in."""
+
+    guest_key: str
+    account_id: int | None = None
+
+    @classmethod
+    def new_guest(cls) -> Viewer:
+        return cls(guest_key=secrets.token_urlsafe(24))
+
+    @property
+    def rate_limit_key(self) -> str:
+        return f"account:{self.account_id}" if self.account_id else f"guest:{self.guest_key}"
+
+
+def find_author_id(connection: Connection, viewer: Viewer) -> int | None:
+    """The viewer's author row, if they ever wrote, reacted or reported."""
+    if viewer.account_id is not None:
+        condition = authors.c.account_id == viewer.account_id
+    else:
+        condition = authors.c.guest_key == viewer.guest_key
+    return connection.execute(select(authors.c.id).where(condition)).scalar_one_or_none()
+
+
+def ensure_author(
+    connection: Connection, viewer: Viewer, display_name: str | None = None, email: str | None = None
+) -> int:
+    """The viewer's author id, created on first write; a guest's new name or e-mail replaces the old."""
+    if viewer.account_id is not None:
+        account = connection.execute(
+            select(accounts.c.display_name, accounts.c.email).where(accounts.c.id == viewer.account_id)
+        ).one()
+        identity = {"account_id": viewer.account_id}
+        display_name, email = account.display_name, account.email
+    else:
+        identity = {"guest_key": viewer.guest_key}
+    key_column = next(iter(identity))
+    insert_ignoring_duplicates(
+        connection,
+        authors,
+        {**identity, "display_name": display_name or DEFAULT_GUEST_NAME, "email": email, "created_at": utcnow()},
+        keys=[key_column],
+    )
+    row = connection.execute(
+        select(authors.c.id, authors.c.display_name, authors.c.email).where(
+            authors.c[key_column] == identity[key_column]
+        )
+    ).one()
+    changes = {}
+    if display_name and display_name != row.display_name:
+        changes["display_name"] = display_name
+    if email and email != row.email:
+        changes["email"] = email
+    if changes:
+        connection.execute(update(authors).where(authors.c.id == row.id).values(**changes))
+    return row.id

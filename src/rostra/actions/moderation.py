@@ -1,0 +1,86 @@
+"""Status changes of comments: the engine's verdicts and moderators' decisions, each written to the
+append-only moderation log in the same transaction as the change itself."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sqlalchemy import Connection, insert, select, update
+
+from rostra.actions.errors import InvalidInput, NotFound
+from rostra.moderation.verdict import CommentInput, Verdict
+from rostra.store import Store
+from rostra.store.queries import utcnow
+from rostra.store.tables import comments, moderation_log
+
+ENGINE_ACTOR = "rostra-engine"
+DECISION_STATUS = {"approve": "approved", "hold": "pending", "reject": "rejected"}
+MODERATOR_STATUSES = ("pending", "approved", "rejected", "withheld")
+MAX_NOTE_CHARS = 1000
+
+
+class ModerationEngine(Protocol):
+    """What the server needs from `rostra.moderation.Engine`; tests may pass a stand-in."""
+
+    def moderate(self, comment: CommentInput) -> Verdict: ...
+
+
+def log_status(
+    connection: Connection,
+    comment_id: int,
+    actor: str,
+    from_status: str | None,
+    to_status: str,
+    reasons: list | None = None,
+    model: str | None = None,
+    note: str | None = None,
+) -> None:
+    connection.execute(
+        insert(moderation_log).values(
+            comment_id=comment_id,
+            actor=actor,
+            from_status=from_status,
+            to_status=to_status,
+            reasons=reasons,
+            model=model,
+            note=note,
+            created_at=utcnow(),
+        )
+    )
+
+
+def verdict_columns(verdict: Verdict) -> dict:
+    """What a comment row keeps of a verdict, so a moderator can later see why."""
+    summary = verdict.to_json()
+    return {
+        "status": DECISION_STATUS[verdict.decision],
+        "moderation_scores": summary["scores"],
+        "moderation_reasons": summary["reasons"],
+        "moderation_model": verdict.model,
+    }
+
+
+def set_status(store: Store, comment_id: int, status: str, actor: str, note: str | None = None) -> str:
+    """A moderator's decision on a comment; returns the previous status."""
+    if status not in MODERATOR_STATUSES:
+        raise InvalidInput(f"must be one of {', '.join(MODERATOR_STATUSES)}", field="status")
+    if note is not None and len(note) > MAX_NOTE_CHARS:
+        raise InvalidInput(f"at most {MAX_NOTE_CHARS} characters", field="note")
+    with store.write() as connection:
+        previous = connection.execute(
+            select(comments.c.status).where(comments.c.id == comment_id)
+        ).scalar_one_or_none()
+        if previous is None or previous == "deleted":
+            raise NotFound(f"no comment {comment_id}", field="comment_id")
+        connection.execute(update(comments).where(comments.c.id == comment_id).values(status=status))
+        log_status(connection, comment_id, actor, previous, status, note=note)
+    return previous
+
+
+def moderation_history(store: Store, comment_id: int) -> list[dict]:
+    """Every status change of a comment, oldest first."""
+    with store.read() as connection:
+        rows = connection.execute(
+            select(moderation_log).where(moderation_log.c.comment_id == comment_id).order_by(moderation_log.c.id)
+        )
+        return [dict(row._mapping) for row in rows]

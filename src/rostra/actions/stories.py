@@ -1,0 +1,120 @@
+"""Sites with their allowed origins, and stories (one comment thread per canonical article URL)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, delete, select, update
+
+from rostra.actions.errors import InvalidInput, NotFound, OriginNotAllowed
+from rostra.store import Store
+from rostra.store.queries import approved_counts, as_utc, get_story, insert_ignoring_duplicates, utcnow
+from rostra.store.tables import site_origins, sites, stories
+from rostra.store.urls import BadURL, canonical_url, normalize_origin
+
+DEFAULT_SITE = "default"
+MAX_TITLE_CHARS = 500
+MAX_STORY_TEXT_CHARS = 100_000
+MAX_COUNT_URLS = 100
+
+
+def ensure_site(store: Store, name: str, origins: list[str]) -> int:
+    """Create the site if needed and make its allowed origins exactly `origins`."""
+    with store.write() as connection:
+        insert_ignoring_duplicates(connection, sites, {"name": name, "created_at": utcnow()}, keys=["name"])
+        site_id = connection.execute(select(sites.c.id).where(sites.c.name == name)).scalar_one()
+        connection.execute(
+            delete(site_origins).where(site_origins.c.site_id == site_id, site_origins.c.origin.not_in(origins))
+        )
+        for origin in origins:
+            insert_ignoring_duplicates(
+                connection, site_origins, {"origin": origin, "site_id": site_id}, keys=["origin"]
+            )
+    return site_id
+
+
+def allowed_origins(store: Store) -> set[str]:
+    with store.read() as connection:
+        return set(connection.execute(select(site_origins.c.origin)).scalars())
+
+
+def story_json(row, comment_count: int) -> dict:
+    return {
+        "id": row.id,
+        "url": row.url,
+        "title": row.title,
+        "closed": row.closed,
+        "created_at": as_utc(row.created_at),
+        "comment_count": comment_count,
+    }
+
+
+def _site_for(connection: Connection, url: str) -> int:
+    try:
+        origin = normalize_origin(url)
+    except BadURL as error:
+        raise InvalidInput(str(error), field="url") from None
+    site_id = connection.execute(
+        select(site_origins.c.site_id).where(site_origins.c.origin == origin)
+    ).scalar_one_or_none()
+    if site_id is None:
+        raise OriginNotAllowed(f"{origin} is not an allowed origin of any site", field="url")
+    return site_id
+
+
+def get_or_create_story(store: Store, url: str, title: str | None, text: str | None) -> tuple[dict, bool]:
+    """The story for this article URL, created on first sight; its title is set by whoever comes first."""
+    try:
+        canonical = canonical_url(url)
+    except BadURL as error:
+        raise InvalidInput(str(error), field="url") from None
+    title = (title or "").strip() or canonical
+    if len(title) > MAX_TITLE_CHARS:
+        raise InvalidInput(f"at most {MAX_TITLE_CHARS} characters", field="title")
+    if text is not None and len(text) > MAX_STORY_TEXT_CHARS:
+        raise InvalidInput(f"at most {MAX_STORY_TEXT_CHARS} characters", field="text")
+    with store.read() as connection:
+        row = connection.execute(select(stories).where(stories.c.url == canonical)).first()
+        if row is not None:
+            return story_json(row, approved_counts(connection, [row.id]).get(row.id, 0)), False
+    with store.write() as connection:
+        site_id = _site_for(connection, canonical)
+        values = {"site_id": site_id, "url": canonical, "title": title, "text": text or "", "closed": False,
+                  "created_at": utcnow()}
+        created = insert_ignoring_duplicates(connection, stories, values, keys=["url"])
+        row = connection.execute(select(stories).where(stories.c.url == canonical)).one()
+        return story_json(row, approved_counts(connection, [row.id]).get(row.id, 0)), created
+
+
+def read_story(store: Store, story_id: int) -> dict:
+    with store.read() as connection:
+        row = get_story(connection, story_id)
+        if row is None:
+            raise NotFound(f"no story {story_id}", field="story_id")
+        return story_json(row, approved_counts(connection, [story_id]).get(story_id, 0))
+
+
+def set_story_closed(store: Store, story_id: int, closed: bool) -> dict:
+    """Open or close a story for new comments and edits."""
+    with store.write() as connection:
+        if not connection.execute(update(stories).where(stories.c.id == story_id).values(closed=closed)).rowcount:
+            raise NotFound(f"no story {story_id}", field="story_id")
+    return read_story(store, story_id)
+
+
+def counts_for_urls(store: Store, urls: list[str]) -> dict[str, int]:
+    """Approved comment counts keyed by the URLs exactly as given (0 for unknown stories)."""
+    if len(urls) > MAX_COUNT_URLS:
+        raise InvalidInput(f"at most {MAX_COUNT_URLS} URLs per call", field="urls")
+    canonical = {}
+    for index, url in enumerate(urls):
+        try:
+            canonical[url] = canonical_url(url)
+        except BadURL as error:
+            raise InvalidInput(f"{url!r} {error}", field=f"urls[{index}]") from None
+    with store.read() as connection:
+        ids = dict(
+            connection.execute(
+                select(stories.c.url, stories.c.id).where(stories.c.url.in_(set(canonical.values())))
+            ).all()
+        )
+        counts = approved_counts(connection, ids.values())
+    return {url: counts.get(ids.get(key), 0) for url, key in canonical.items()}

@@ -1,0 +1,69 @@
+"""Account and session routes: sign up, sign in, who am I, sign out; and the moderators' actions."""
+
+from fastapi import APIRouter, Depends, Response
+
+from rostra.actions import accounts as account_actions
+from rostra.actions import moderation as moderation_actions
+from rostra.actions.errors import NotFound
+from rostra.actions.identity import Viewer
+from rostra.api.deps import SESSION_COOKIE, Services, guard_write, moderator, services, set_session, viewer
+from rostra.api.schemas import AccountRequest, LogEntry, ModerationRequest, Session, SignInRequest
+
+router = APIRouter(prefix="/api/v1", tags=["accounts"])
+
+
+def _session(services: Services, reader: Viewer) -> dict:
+    account = account_actions.account_summary(services.store, reader.account_id) if reader.account_id else None
+    return {"account": account}
+
+
+@router.post("/accounts", response_model=Session, status_code=201)
+def sign_up(request: AccountRequest, response: Response, reader: Viewer = Depends(guard_write),
+            services: Services = Depends(services)):
+    """Register a reader account (argon2-hashed password) and sign in."""
+    account_id = account_actions.register(
+        services.store, request.username, request.password, request.display_name or request.username, request.email
+    )
+    signed_in = Viewer(guest_key=reader.guest_key, account_id=account_id)
+    set_session(response, services, signed_in)
+    return _session(services, signed_in)
+
+
+@router.post("/session", response_model=Session)
+def sign_in(request: SignInRequest, response: Response, reader: Viewer = Depends(guard_write),
+            services: Services = Depends(services)):
+    account_id = account_actions.sign_in(services.store, request.username, request.password)
+    signed_in = Viewer(guest_key=reader.guest_key, account_id=account_id)
+    set_session(response, services, signed_in)
+    return _session(services, signed_in)
+
+
+@router.get("/session", response_model=Session)
+def who_am_i(reader: Viewer = Depends(viewer), services: Services = Depends(services)):
+    return _session(services, reader)
+
+
+@router.delete("/session", status_code=204)
+def sign_out(response: Response):
+    response.delete_cookie(SESSION_COOKIE)
+
+
+@router.post("/comments/{comment_id}/moderation", response_model=list[LogEntry], tags=["moderation"])
+def moderate(comment_id: int, request: ModerationRequest, reader: Viewer = Depends(moderator),
+             services: Services = Depends(services)):
+    """Set a comment's status (moderators); answers the comment's whole moderation log."""
+    account = account_actions.account_summary(services.store, reader.account_id)
+    moderation_actions.set_status(
+        services.store, comment_id, request.status, f"moderator:{account['username']}", request.note
+    )
+    return moderation_actions.moderation_history(services.store, comment_id)
+
+
+@router.get("/comments/{comment_id}/moderation", response_model=list[LogEntry], tags=["moderation"],
+            dependencies=[Depends(moderator)])
+def moderation_log(comment_id: int, services: Services = Depends(services)):
+    """Every status change of a comment with who, when and why (moderators)."""
+    history = moderation_actions.moderation_history(services.store, comment_id)
+    if not history:
+        raise NotFound(f"no comment {comment_id}", field="comment_id")
+    return history

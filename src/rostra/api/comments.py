@@ -1,0 +1,119 @@
+"""Comment routes: the threaded listing, post, read, edit, delete, react and report."""
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query
+
+from rostra.actions import comments as comment_actions
+from rostra.actions import reactions as reaction_actions
+from rostra.actions import reports as report_actions
+from rostra.actions.comments import MAX_DEPTH, MAX_REPLIES_PER_COMMENT
+from rostra.actions.identity import Viewer
+from rostra.api.deps import Services, guard_write, services, viewer
+from rostra.api.schemas import (
+    Comment,
+    CommentEdit,
+    CommentPage,
+    CommentRequest,
+    Reaction,
+    ReactionRequest,
+    Report,
+    ReportRequest,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["comments"])
+
+
+@router.get("/stories/{story_id}/comments", response_model=CommentPage, response_model_exclude_none=False)
+def list_comments(
+    story_id: int,
+    sort: Literal["newest", "oldest", "most_reacted"] = "newest",
+    cursor: str | None = Query(None, max_length=500, description="next_cursor or replies_cursor of a listing"),
+    parent_id: int | None = Query(None, description="list the replies of this comment instead of the top level"),
+    limit: int | None = Query(None, ge=1, description="comments per page (default and maximum are settings)"),
+    replies: int = Query(3, ge=0, le=MAX_REPLIES_PER_COMMENT, description="replies nested under each comment"),
+    depth: int = Query(2, ge=0, le=MAX_DEPTH, description="levels of nested replies"),
+    reader: Viewer = Depends(viewer),
+    services: Services = Depends(services),
+):
+    """A page of the story's approved comments, threaded; a cursor carries its own sort and parent."""
+    settings = services.settings
+    return comment_actions.list_comments(
+        services.store,
+        reader,
+        story_id,
+        settings.edit_window_seconds,
+        sort=sort,
+        parent_id=parent_id,
+        cursor=cursor,
+        limit=min(limit or settings.page_size, settings.max_page_size),
+        replies=replies,
+        depth=depth,
+    )
+
+
+@router.post("/stories/{story_id}/comments", response_model=Comment, status_code=201)
+def post_comment(
+    story_id: int,
+    request: CommentRequest,
+    reader: Viewer = Depends(guard_write),
+    services: Services = Depends(services),
+):
+    """Post a comment or a reply. Answered once committed; `status` says whether it is visible yet
+    (approved) or waits for a moderator (pending)."""
+    return comment_actions.post_comment(
+        services.store,
+        services.engine,
+        services.limits,
+        reader,
+        story_id,
+        request.body,
+        parent_id=request.parent_id,
+        author_name=request.author_name,
+        author_email=request.author_email,
+    )
+
+
+@router.get("/comments/{comment_id}", response_model=Comment)
+def read_comment(comment_id: int, reader: Viewer = Depends(viewer), services: Services = Depends(services)):
+    return comment_actions.read_comment(services.store, reader, comment_id, services.settings.edit_window_seconds)
+
+
+@router.patch("/comments/{comment_id}", response_model=Comment)
+def edit_comment(
+    comment_id: int, request: CommentEdit, reader: Viewer = Depends(guard_write),
+    services: Services = Depends(services),
+):
+    """Edit your own comment within the edit window; it is moderated again."""
+    return comment_actions.edit_comment(
+        services.store, services.engine, services.limits, reader, comment_id, request.body
+    )
+
+
+@router.delete("/comments/{comment_id}", status_code=204)
+def delete_comment(comment_id: int, reader: Viewer = Depends(guard_write), services: Services = Depends(services)):
+    """Delete your own comment; its replies stay readable under a placeholder."""
+    comment_actions.delete_comment(services.store, reader, comment_id)
+
+
+@router.put("/comments/{comment_id}/reaction", response_model=Reaction)
+def react(
+    comment_id: int, request: ReactionRequest, reader: Viewer = Depends(guard_write),
+    services: Services = Depends(services),
+):
+    """Set your reaction (one per reader per comment)."""
+    return reaction_actions.react(services.store, reader, comment_id, request.kind)
+
+
+@router.delete("/comments/{comment_id}/reaction", response_model=Reaction)
+def unreact(comment_id: int, reader: Viewer = Depends(guard_write), services: Services = Depends(services)):
+    return reaction_actions.unreact(services.store, reader, comment_id)
+
+
+@router.post("/comments/{comment_id}/reports", response_model=Report, status_code=201)
+def report(
+    comment_id: int, request: ReportRequest, reader: Viewer = Depends(guard_write),
+    services: Services = Depends(services),
+):
+    """Report a comment to the moderators, with a reason."""
+    return report_actions.report(services.store, reader, comment_id, request.reason, request.note)

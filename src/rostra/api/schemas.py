@@ -1,0 +1,168 @@
+"""Request and response shapes; they are also what /openapi.json documents.
+
+Request bodies are strict (no type coercion) and refuse unknown fields, NUL characters and lone
+surrogates, so bad input is named field by field instead of reaching the database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def _storable(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("must not contain NUL characters")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode (no lone surrogates)") from None
+    return text
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+
+
+class RequestBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class StoryRequest(RequestBody):
+    url: Text = Field(description="the article's URL; its origin must be one of the site's allowed origins")
+    title: Text | None = Field(None, description="the article's title, kept from the first request")
+    text: Text | None = Field(None, description="the article's text, used to judge off-topic comments")
+
+
+class StoryPatch(RequestBody):
+    closed: bool = Field(description="true closes the story for new comments and edits")
+
+
+class CommentRequest(RequestBody):
+    body: Text = Field(description="Markdown subset: paragraphs, *emphasis*, [links](https://...), > quotes, `code`")
+    parent_id: int | None = Field(None, description="the comment this one replies to (same story)")
+    author_name: Text | None = Field(None, description="guest display name (ignored when signed in)")
+    author_email: Text | None = Field(None, description="guest e-mail, never shown publicly")
+
+
+class CommentEdit(RequestBody):
+    body: Text
+
+
+class ReactionRequest(RequestBody):
+    kind: Literal["like", "insightful", "funny", "agree", "disagree"] = "like"
+
+
+class ReportRequest(RequestBody):
+    reason: Literal["offensive", "abusive", "spam", "off_topic", "other"]
+    note: Text | None = Field(None, max_length=1000)
+
+
+class CountsRequest(RequestBody):
+    urls: list[Text] = Field(max_length=100, description="story URLs, at most 100")
+
+
+class AccountRequest(RequestBody):
+    username: Text
+    password: Text
+    display_name: Text | None = Field(None, max_length=200)
+    email: Text | None = Field(None, max_length=254)
+
+
+class SignInRequest(RequestBody):
+    username: Text
+    password: Text
+
+
+class ModerationRequest(RequestBody):
+    status: Literal["pending", "approved", "rejected", "withheld"]
+    note: Text | None = Field(None, max_length=1000)
+
+
+class Story(BaseModel):
+    id: int
+    url: str
+    title: str
+    closed: bool
+    created_at: datetime
+    comment_count: int = Field(description="approved comments")
+
+
+class Author(BaseModel):
+    name: str
+    registered: bool
+
+
+class Comment(BaseModel):
+    id: int
+    story_id: int
+    parent_id: int | None
+    depth: int
+    status: Literal["pending", "approved", "rejected", "withheld", "deleted"]
+    author: Author | None = Field(description="null for deleted comments")
+    body_html: str = Field(description="sanitized HTML; empty for deleted comments")
+    reaction_count: int
+    created_at: datetime
+    edited_at: datetime | None
+    own: bool = Field(description="written by the reader making this request")
+    editable_until: datetime | None = Field(None, description="only on the reader's own comments")
+    body_markdown: str | None = Field(None, description="only in answers to the author's own writes")
+    reply_count: int | None = Field(None, description="visible replies (in listings)")
+    replies: list[Comment] | None = Field(None, description="the first visible replies, oldest first")
+    replies_cursor: str | None = Field(None, description="cursor for the remaining replies")
+
+
+class CommentPage(BaseModel):
+    story_id: int
+    parent_id: int | None
+    sort: Literal["newest", "oldest", "most_reacted"]
+    items: list[Comment]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")
+
+
+class Counts(BaseModel):
+    counts: dict[str, int] = Field(description="approved comments per URL, keyed as sent")
+
+
+class Reaction(BaseModel):
+    comment_id: int
+    kind: str | None
+    reaction_count: int
+
+
+class Report(BaseModel):
+    id: int
+    comment_id: int
+    reason: str
+    created: bool = Field(description="false when this reader had already reported the comment")
+
+
+class Account(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: str
+
+
+class Session(BaseModel):
+    account: Account | None = Field(description="null for guests")
+
+
+class LogEntry(BaseModel):
+    id: int
+    actor: str
+    from_status: str | None
+    to_status: str
+    reasons: list | None
+    model: str | None
+    note: str | None
+    created_at: datetime
+
+
+class Problem(BaseModel):
+    type: str
+    title: str
+    status: int
+    detail: str
+    field: str | None

@@ -1,0 +1,176 @@
+"""Queries shared by the actions; each takes an open connection so the caller owns the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Row, and_, exists, func, insert, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from rostra.store.tables import authors, comments, stories
+
+SORTS = ("newest", "oldest", "most_reacted")
+HELD_STATUSES = ("pending", "withheld")
+RECENT_TEXTS = 5
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """SQLite hands datetimes back without a zone; every stored time is UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def insert_ignoring_duplicates(connection: Connection, table, values: dict, keys: Sequence[str]) -> bool:
+    """INSERT unless a row with the same unique `keys` exists (race-free get-or-create); True if it did."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=list(keys))
+    return connection.execute(statement).rowcount == 1
+
+
+# Comments a reader may see in a thread: approved ones, plus deleted ones that still carry replies.
+_children = comments.alias("children")
+VISIBLE = or_(
+    comments.c.status == "approved",
+    and_(
+        comments.c.status == "deleted",
+        exists().where(
+            _children.c.parent_id == comments.c.id, _children.c.status.in_(("approved", "deleted"))
+        ),
+    ),
+)
+
+COMMENT_COLUMNS = (
+    comments.c.id,
+    comments.c.story_id,
+    comments.c.parent_id,
+    comments.c.depth,
+    comments.c.author_id,
+    comments.c.body_markdown,
+    comments.c.body_html,
+    comments.c.status,
+    comments.c.reaction_count,
+    comments.c.created_at,
+    comments.c.edited_at,
+    authors.c.display_name.label("author_name"),
+    (authors.c.account_id.is_not(None)).label("author_registered"),
+)
+
+
+def _comment_select():
+    return select(*COMMENT_COLUMNS).join_from(comments, authors, comments.c.author_id == authors.c.id)
+
+
+def get_comment(connection: Connection, comment_id: int) -> Row | None:
+    return connection.execute(_comment_select().where(comments.c.id == comment_id)).first()
+
+
+def get_story(connection: Connection, story_id: int) -> Row | None:
+    return connection.execute(select(stories).where(stories.c.id == story_id)).first()
+
+
+def sort_key(row: Row, sort: str) -> list[int]:
+    """The values a cursor stores to resume after `row` in `sort` order."""
+    return [row.reaction_count, row.id] if sort == "most_reacted" else [row.id]
+
+
+def _order_and_after(sort: str, after: Sequence[int] | None):
+    if sort == "oldest":
+        order = (comments.c.id.asc(),)
+        condition = comments.c.id > after[0] if after else None
+    elif sort == "newest":
+        order = (comments.c.id.desc(),)
+        condition = comments.c.id < after[0] if after else None
+    else:
+        order = (comments.c.reaction_count.desc(), comments.c.id.desc())
+        condition = (
+            or_(
+                comments.c.reaction_count < after[0],
+                and_(comments.c.reaction_count == after[0], comments.c.id < after[1]),
+            )
+            if after
+            else None
+        )
+    return order, condition
+
+
+def page_of_children(
+    connection: Connection,
+    story_id: int,
+    parent_id: int | None,
+    sort: str,
+    after: Sequence[int] | None,
+    limit: int,
+) -> list[Row]:
+    """Up to `limit` visible comments under `parent_id` (top level when None), after the cursor."""
+    order, after_condition = _order_and_after(sort, after)
+    parent = comments.c.parent_id.is_(None) if parent_id is None else comments.c.parent_id == parent_id
+    query = _comment_select().where(comments.c.story_id == story_id, parent, VISIBLE)
+    if after_condition is not None:
+        query = query.where(after_condition)
+    return list(connection.execute(query.order_by(*order).limit(limit)))
+
+
+def first_replies(connection: Connection, parent_ids: Sequence[int], limit: int) -> dict[int, list[Row]]:
+    """The oldest `limit` visible replies of each parent, in one query."""
+    if not parent_ids or limit <= 0:
+        return {}
+    position = func.row_number().over(partition_by=comments.c.parent_id, order_by=comments.c.id).label("position")
+    ranked = (
+        _comment_select().add_columns(position).where(comments.c.parent_id.in_(parent_ids), VISIBLE).subquery()
+    )
+    rows = connection.execute(select(ranked).where(ranked.c.position <= limit).order_by(ranked.c.id))
+    replies: dict[int, list[Row]] = {}
+    for row in rows:
+        replies.setdefault(row.parent_id, []).append(row)
+    return replies
+
+
+def visible_reply_counts(connection: Connection, parent_ids: Sequence[int]) -> dict[int, int]:
+    if not parent_ids:
+        return {}
+    query = (
+        select(comments.c.parent_id, func.count())
+        .where(comments.c.parent_id.in_(parent_ids), VISIBLE)
+        .group_by(comments.c.parent_id)
+    )
+    return dict(connection.execute(query).all())
+
+
+def approved_counts(connection: Connection, story_ids: Iterable[int]) -> dict[int, int]:
+    story_ids = list(story_ids)
+    if not story_ids:
+        return {}
+    query = (
+        select(comments.c.story_id, func.count())
+        .where(comments.c.story_id.in_(story_ids), comments.c.status == "approved")
+        .group_by(comments.c.story_id)
+    )
+    return dict(connection.execute(query).all())
+
+
+def author_history(connection: Connection, author_id: int) -> tuple[dict[str, int], tuple[str, ...]]:
+    """How the author's earlier comments fared, and their latest texts (for repeat-spam checks)."""
+    by_status = dict(
+        connection.execute(
+            select(comments.c.status, func.count())
+            .where(comments.c.author_id == author_id)
+            .group_by(comments.c.status)
+        ).all()
+    )
+    recent = connection.execute(
+        select(comments.c.body_markdown)
+        .where(comments.c.author_id == author_id, comments.c.status != "deleted")
+        .order_by(comments.c.id.desc())
+        .limit(RECENT_TEXTS)
+    ).scalars()
+    return by_status, tuple(recent)
+
+
+def insert_returning_id(connection: Connection, table, values: dict) -> int:
+    return connection.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()

@@ -1,0 +1,162 @@
+"""The schema as SQLAlchemy Core tables; the Alembic migrations in `migrations/` create exactly this."""
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+COMMENT_STATUSES = ("pending", "approved", "rejected", "withheld", "deleted")
+REPORT_REASONS = ("offensive", "abusive", "spam", "off_topic", "other")
+ACCOUNT_ROLES = ("reader", "moderator")
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _when(name: str, nullable: bool = False) -> Column:
+    return Column(name, DateTime(timezone=True), nullable=nullable)
+
+
+sites = Table(
+    "sites",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    _when("created_at"),
+)
+
+site_origins = Table(
+    "site_origins",
+    metadata,
+    Column("origin", String(300), primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False, index=True),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id"), nullable=False, index=True),
+    Column("url", String(2100), nullable=False, unique=True),
+    Column("title", String(500), nullable=False),
+    Column("text", Text, nullable=False, default=""),
+    Column("closed", Boolean, nullable=False, default=False),
+    _when("created_at"),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("display_name", String(200), nullable=False),
+    Column("email", String(254)),
+    Column("role", String(16), nullable=False, default="reader"),
+    _when("created_at"),
+    CheckConstraint(f"role IN {ACCOUNT_ROLES}", name="role"),
+)
+
+authors = Table(
+    "authors",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id"), unique=True),
+    Column("guest_key", String(64), unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("email", String(254)),
+    _when("created_at"),
+    CheckConstraint("(account_id IS NULL) <> (guest_key IS NULL)", name="one_identity"),
+)
+
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("story_id", Integer, ForeignKey("stories.id"), nullable=False),
+    Column("parent_id", Integer, ForeignKey("comments.id")),
+    Column("depth", Integer, nullable=False, default=0),
+    Column("author_id", Integer, ForeignKey("authors.id"), nullable=False),
+    Column("body_markdown", Text, nullable=False),
+    Column("body_html", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reaction_count", Integer, nullable=False, default=0),
+    Column("moderation_scores", JSON),
+    Column("moderation_reasons", JSON),
+    Column("moderation_model", String(100)),
+    _when("created_at"),
+    _when("edited_at", nullable=True),
+    _when("deleted_at", nullable=True),
+    CheckConstraint(f"status IN {COMMENT_STATUSES}", name="status"),
+    Index(None, "story_id", "parent_id", "status", "id"),
+    Index(None, "story_id", "parent_id", "status", "reaction_count", "id"),
+    Index(None, "parent_id", "status"),
+    Index(None, "story_id", "status"),
+    Index(None, "author_id", "status"),
+)
+
+reactions = Table(
+    "reactions",
+    metadata,
+    Column("comment_id", Integer, ForeignKey("comments.id"), primary_key=True),
+    Column("author_id", Integer, ForeignKey("authors.id"), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    _when("created_at"),
+)
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("comment_id", Integer, ForeignKey("comments.id"), nullable=False),
+    Column("author_id", Integer, ForeignKey("authors.id"), nullable=False),
+    Column("reason", String(16), nullable=False),
+    Column("note", String(1000)),
+    _when("created_at"),
+    UniqueConstraint("comment_id", "author_id"),
+    CheckConstraint(f"reason IN {REPORT_REASONS}", name="reason"),
+)
+
+moderation_log = Table(
+    "moderation_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("comment_id", Integer, ForeignKey("comments.id"), nullable=False, index=True),
+    Column("actor", String(200), nullable=False),
+    Column("from_status", String(16)),
+    Column("to_status", String(16), nullable=False),
+    Column("reasons", JSON),
+    Column("model", String(100)),
+    Column("note", String(1000)),
+    _when("created_at"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("key_prefix", String(8), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    _when("created_at"),
+    _when("revoked_at", nullable=True),
+    Column("requests_per_minute", Integer),
+)
