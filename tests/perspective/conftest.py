@@ -1,0 +1,143 @@
+"""Real servers on 127.0.0.1 (the analyze server and the full server), real SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from sqlalchemy import create_engine, text
+
+from rostra.actions import apikeys
+from rostra.config import Settings
+from rostra.store import Store
+
+CORAL_SECRET = "empsec_current_0123456789abcdef"
+ROTATED_SECRET = "empsec_rotated_still_active"
+EXPIRED_SECRET = "empsec_expired_fedcba9876543210"
+CORAL_SECRET_SETTING = (f"{CORAL_SECRET}, {ROTATED_SECRET}@2999-01-01T00:00:00Z, "
+                        f"{EXPIRED_SECRET}@2020-01-01T00:00:00Z")
+POSTGRES_URL = os.environ.get("ROSTRA_TEST_POSTGRES_URL")
+
+
+@dataclass
+class LiveServer:
+    """An app served by uvicorn in a background thread, reached over real HTTP."""
+
+    app: FastAPI
+    base_url: str
+    store: Store
+
+    def client(self, **options) -> httpx.Client:
+        return httpx.Client(base_url=self.base_url, timeout=30, **options)
+
+    def new_key(self, requests_per_minute: int | None = None) -> str:
+        return apikeys.create_key(self.store, f"test-{uuid.uuid4().hex[:12]}",
+                                  requests_per_minute).secret
+
+
+def serve(app: FastAPI, store: Store) -> Iterator[LiveServer]:
+    """Run the app until the generator is closed."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None,
+                                           log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield LiveServer(app, f"http://127.0.0.1:{port}", store)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def settings_for(tmp_path, **values) -> Settings:
+    defaults = {"data_dir": str(tmp_path), "database_url": f"sqlite:///{tmp_path / 'rostra.db'}",
+                "coral_secret": CORAL_SECRET_SETTING, "perspective_requests_per_minute": 1000,
+                "demo": False}
+    return Settings(**{**defaults, **values})
+
+
+def analyze_server(settings: Settings) -> Iterator[LiveServer]:
+    from rostra.cli.analyze import create_analyze_app
+
+    app = create_analyze_app(settings)
+    yield from serve(app, app.state.perspective.store)
+
+
+def full_server(settings: Settings) -> Iterator[LiveServer]:
+    from rostra.app import create_app
+
+    app = create_app(settings)
+    yield from serve(app, app.state.services.store)
+
+
+SERVERS = {"analyze-server": analyze_server, "serve": full_server}
+
+
+@pytest.fixture(scope="module", params=sorted(SERVERS))
+def server(request, tmp_path_factory) -> Iterator[LiveServer]:
+    """Each test runs against `rostra analyze-server`'s app and against `rostra serve`'s app."""
+    settings = settings_for(tmp_path_factory.mktemp(request.param))
+    yield from SERVERS[request.param](settings)
+
+
+@pytest.fixture(scope="module")
+def light_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """The analyze server alone, for behaviour that does not depend on which app serves it."""
+    yield from analyze_server(settings_for(tmp_path_factory.mktemp("light")))
+
+
+@pytest.fixture(scope="module")
+def key(server: LiveServer) -> str:
+    return server.new_key()
+
+
+@pytest.fixture()
+def client(server: LiveServer) -> Iterator[httpx.Client]:
+    with server.client() as http:
+        yield http
+
+
+def _postgres_schema_store() -> Iterator[Store]:
+    """A Store in a schema of its own, so these tests share the database with others safely."""
+    if not POSTGRES_URL:
+        pytest.skip("ROSTRA_TEST_POSTGRES_URL is not set")
+    schema = f"perspective_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    store = Store(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        store.migrate()
+        yield store
+    finally:
+        store.close()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path) -> Iterator[Store]:
+    """A migrated, empty database: SQLite and PostgreSQL in turn."""
+    if request.param == "postgresql":
+        yield from _postgres_schema_store()
+        return
+    sqlite_store = Store(f"sqlite:///{tmp_path / 'keys.db'}")
+    sqlite_store.migrate()
+    try:
+        yield sqlite_store
+    finally:
+        sqlite_store.close()
