@@ -19,7 +19,6 @@ def register(subcommands) -> None:
         "database (WAL mode), applies migrations, and adds the default site and a demo story. Every "
         f"setting below can also come from a TOML file (--config or {CONFIG_ENV}) or an environment "
         f"variable {ENV_PREFIX}NAME; flags win over variables, variables over the file.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     _add_settings(serve)
     serve.set_defaults(handler=_serve)

@@ -18,14 +18,16 @@ class BodyTooLarge(HTTPException):
 
 
 class BodyLimitMiddleware:
-    """413 with a problem body when Content-Length, or the bytes actually sent, exceed `max_bytes`."""
+    """413 with a problem body when Content-Length, or the bytes actually sent, exceed `max_bytes`,
+    on paths under `prefix` (Rostra's own API; the Perspective and Coral routes keep their own limits)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int):
+    def __init__(self, app: ASGIApp, max_bytes: int, prefix: str = "/api/"):
         self.app = app
         self.max_bytes = max_bytes
+        self.prefix = prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
             await self.app(scope, receive, send)
             return
         for name, value in scope["headers"]:
