@@ -8,6 +8,7 @@ The engine holds no per-call state, so one instance serves many threads.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -206,9 +207,10 @@ def _mask(normalized: NormalizedText, original_spans: list[tuple[int, int]]) -> 
 @lru_cache(maxsize=1)
 def _shipped_scorer():
     """The shipped learned scorer, or None in a checkout that has no trained model yet (rules only)."""
-    try:
-        from rostra.moderation.learned import LearnedScorer
+    from rostra.moderation.learned import LearnedScorer, ModelFileError
 
+    try:
         return LearnedScorer.load()
-    except (ImportError, FileNotFoundError):
+    except ModelFileError as error:
+        warnings.warn(f"no learned model, scoring with rules only: {error}", RuntimeWarning, stacklevel=3)
         return None

@@ -213,7 +213,8 @@ class _SentenceContext:
         whole = {word for word, _, _ in self.tokens}
         self.names_group = bool(IDENTITY_GROUPS & words)
         mentioned = bool(MENTION_MARKERS & words) or _quoted_in(self.text, start_char)
-        self.counter_speech = mentioned and bool(CONDEMNATION_MARKERS & whole)
+        negated = bool(NEGATIONS & {word for word, start, _ in self.tokens if sentence_start <= start < start_char})
+        self.counter_speech = mentioned and (bool(CONDEMNATION_MARKERS & whole) or negated)
         return self
 
     def negated_before(self, index: int) -> bool:

@@ -35,7 +35,9 @@ STOP_WORDS = frozenset(
     us use used very want wants was wasn't way we we'd we'll we're we've well were weren't what what's
     when where whether which while who who's whom whose why will with within without won't would
     wouldn't yes yet you you'd you'll you're you've your yours yourself yourselves year years day days
-    today going get got lol yeah yep nope""".split())
+    today going get got lol yeah yep nope two three four five six seven eight nine ten hundred
+    thousand million billion hour hours week weeks month months next ago good bad big small long
+    little lot great""".split())
 
 # Words that show a comment talks about the story or the discussion itself.
 DISCUSSION_WORDS = frozenset(
@@ -44,16 +46,18 @@ DISCUSSION_WORDS = frozenset(
     disagree agreed thanks thank great excellent interesting informative wrong correct exactly
     point argument comment comments commenter source sources fact facts""".split())
 
-CONSPIRACY_WORDS = frozenset(
-    """chemtrails chemtrail plandemic illuminati reptilian reptilians nwo sheeple 5g qanon adrenochrome
-    depopulation globalist globalists microchip microchips bilderberg freemasons flatearth
-    wakeup""".split())
+# The vocabulary of conspiracy copy-pastes, which are pasted under any story.
+CONSPIRACY = re.compile(
+    r"\b(?:chemtrails?|plandemic|illuminati|reptilian\w*|new world order|nwo|sheeple|qanon|adrenochrome|"
+    r"depopulation|globalists?|microchips?|bilderberg|freemasons?|flat earth|deep state|hoax|faked|"
+    r"cover[- ]?up|wake up|do your own research|before it (?:gets|is) deleted|they don't want you to know|"
+    r"share this (?:message|post|everywhere))\b")
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _ENDINGS = ("ations", "ation", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "ers", "er",
             "ed", "es", "ly", "s")
 _SHORT_COMMENT = 5
-_EXPECTED_SHARE = 0.12
+_EXPECTED_SHARE = 0.2
 
 
 def stem(word: str) -> str:
@@ -86,7 +90,7 @@ def off_topic_score(normalized: NormalizedText, story: StoryContext, parent_text
     score = _unrelatedness(words, story_stems)
     if parent_text:
         score = min(score, _unrelatedness(words, _context_stems(parent_text)))
-    if len(raw_words & CONSPIRACY_WORDS) >= 1 and score > 0.3:
+    if score > 0.3 and CONSPIRACY.search(normalized.text):
         score = min(0.98, score + 0.25)
     return round(score, 4)
 
@@ -98,8 +102,8 @@ def _unrelatedness(words: list[str], context: frozenset[str]) -> float:
     shared = sum(1 for word in words if word in context)
     expected = max(1.0, _EXPECTED_SHARE * len(words))
     missing = max(0.0, 1.0 - shared / expected)
-    comment_confidence = len(words) / (len(words) + 6)
-    context_confidence = min(1.0, 0.4 + len(context) / 50)
+    comment_confidence = len(words) / (len(words) + 3)
+    context_confidence = min(1.0, 0.5 + len(context) / 30)
     return missing * comment_confidence * context_confidence
 
 

@@ -26,9 +26,13 @@ _VIOLENCE = (r"(?:kill|murder|shoot|stab|hang|lynch|beat|hurt|rape|strangle|chok
 _VIOLENCE_DONE = (r"(?:shot|killed|hanged|hung|lynched|executed|murdered|beaten(?: to death)?|raped|burned|"
                   r"burnt|gassed|stabbed|strung up|put down|put against a wall|lined up and shot|"
                   r"exterminated|wiped out|eradicated|deported and shot)")
+_SUBJECT_PEOPLE = r"(?:he|she|they|you|u|him|her|them|people like (?:the |that |this |you|him|her|them)?\w*|these \w+|those \w+|all (?:of )?(?:them|you)|the (?:author|writer|reporter|journalist|editor|mayor|judge)|every (?:last )?\w+)"
 _GROUP = (r"(?:jews|muslims|blacks|whites|immigrants|migrants|refugees|gays|lesbians|trans(?: people)?|"
           r"mexicans|arabs|asians|chinese|africans|women|feminists|homosexuals|christians|hindus|"
           r"liberals|conservatives|leftists|democrats|republicans)")
+
+
+_SUBJECT = rf"(?:{_SUBJECT_PEOPLE}|{_GROUP})"
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ RULES = (
     _rule("threat", 0.85, rf"\b(?:someone|somebody|people|we|they|you|u) (?:should|needs? to|ought to|has to|"
           rf"have to|must|gotta|oughta) (?:just )?{_VIOLENCE}\w* {_PERSON}\b{_NOT_A_PERSON}",
           ("severe_toxicity", 0.7), ("toxicity", 0.85)),
-    _rule("threat", 0.8, rf"\b(?:should|deserves? to|ought to|needs? to|must|will) (?:all )?be {_VIOLENCE_DONE}\b",
+    _rule("threat", 0.8, rf"\b{_SUBJECT} (?:should|deserves? to|ought to|needs? to|must|will) (?:all )?(?:just )?be {_VIOLENCE_DONE}\b",
           ("severe_toxicity", 0.6), ("toxicity", 0.8)),
     _rule("threat", 0.9, r"\bi know where (?:you|u) live\b|\bwatch your back\b|\byou(?:'re| are) (?:a )?dead (?:man|woman|meat)\b"
           r"|\byour days are numbered\b|\bput a bullet (?:in|through)\b|\bsleep with one eye open\b",
@@ -64,11 +68,13 @@ RULES = (
     _rule("severe_toxicity", 0.9, r"\b(?:go |just )?(?:kill|hang) (?:yo)?urself\b|\bkys\b|\bdrink bleach\b",
           ("threat", 0.6), ("toxicity", 0.95)),
     # Coded hate: the echo, numeric codes in context, antisemitic tropes, replacement rhetoric.
-    _rule("coded_hate", 0.95, r"(?<![\d.,$€£])\b(?:14 ?/ ?88|1488|14 ?88)\b(?![.,]\d| ?(?:dollars|euros|pounds|usd|eur|gbp|km|miles|kg|people|votes))",
+    # A bare 1488 is a code when it stands alone or labels a group; a quantity or a year is not.
+    _rule("coded_hate", 0.95, r"\b14 ?/ ?88\b|(?<![\d.,$€£#])(?<!\b(?:in|on|at|by|to|of) )(?<!\b(?:year|page|room|than|over) )(?<!\b(?:about|since|after|until|circa) )"
+          r"\b(?:1488|14 88)\b(?![.,]\d)(?! ?(?:[a-z]+)\b)|\b1488 (?:club|crew|brothers?|forever|gang|nation|hh|heil|sieg)\b",
           ("identity_attack", 0.8)),
     _rule("coded_hate", 0.9, r"\b(?:heil|sieg|hh|aryan|white power|zog|rahowa|1488|14 words)\b.{0,40}\b88\b"
           r"|\b88\b.{0,40}\b(?:heil|sieg|hh|aryan|white power|zog|rahowa|14 words)\b", ("identity_attack", 0.8)),
-    _rule("coded_hate", 0.92, r"\b(?:the )?(?:14|fourteen) words\b|\bsecure the existence of our (?:people|race)\b"
+    _rule("coded_hate", 0.92, r"\b(?:14|fourteen) ?words\b(?! (?:in|of|on|long|or|and|to|for|per|limit|max|is|are|that))|\bsecure the existence of our (?:people|race)\b"
           r"|\brahowa\b|\bsieg heil\b|\bheil hitler\b|\bday of the rope\b|\bwhite power\b|\bremove kebab\b",
           ("identity_attack", 0.85), ("toxicity", 0.8)),
     _rule("coded_hate", 0.85, r"\b(?:the )?(?:globalists?|zionists?|rothschilds?|jews|jewish elites?|international bankers|"
@@ -117,9 +123,11 @@ RULES = (
 REJECTION_MARKERS = re.compile(
     r"\b(?:trope|tropes|antisemitic|anti-semitic|antisemitism|racist|conspiracy theor\w+|debunked|myth|"
     r"false|lie|lies|nonsense|disgusting|hateful|bigoted|propaganda of|dog ?whistle\w*|slogan|code for|"
-    r"neo-?nazis? (?:use|say|chant)|white supremacists? (?:use|say|chant)|condemn\w*|reject\w*)\b")
+    r"neo-?nazi\w*|white supremacis\w+|antisemites?|hate (?:speech|crimes?|symbols?)|symbol|signal|code|"
+    r"chant\w*|graffiti|manifesto|means?|meaning|stands? for|never forget|prosecut\w+|used by|recogni[sz]e|condemn\w*|reject\w*)\b")
 _ECHO = re.compile(r"\({3}\s*[^()\n]{1,60}?\s*\){3}")
-_CODED_RULE_ATTRIBUTES = frozenset({"coded_hate"})
+# Attributes whose patterns a reader may quote to reject them.
+_REJECTABLE = frozenset({"coded_hate", "identity_attack"})
 
 
 def scan(normalized: NormalizedText, evidence: Evidence) -> None:
@@ -128,9 +136,11 @@ def scan(normalized: NormalizedText, evidence: Evidence) -> None:
     for rule in RULES:
         for match in rule.pattern.finditer(text):
             weight = 1.0
-            if rule.attribute in _CODED_RULE_ATTRIBUTES or rule.attribute == "identity_attack":
+            if rule.attribute in _REJECTABLE:
                 if REJECTION_MARKERS.search(_sentence_around(text, match.start(), match.end())):
                     weight = 0.3
+                elif _quoted(normalized.original, *normalized.span_to_original(*match.span())):
+                    weight = 0.5
             span = normalized.span_to_original(*match.span())
             evidence.add(Hit(rule.attribute, rule.score * weight, span, PHASE))
             for attribute, score in rule.also:
@@ -140,6 +150,12 @@ def scan(normalized: NormalizedText, evidence: Evidence) -> None:
             _sentence_around(normalized.original.lower(), match.start(), match.end())) else 1.0
         evidence.add(Hit("coded_hate", 0.95 * weight, match.span(), PHASE))
         evidence.add(Hit("identity_attack", 0.8 * weight, match.span(), PHASE))
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Whether the span sits inside quotation marks, as a reader quoting someone else."""
+    before, after = text[max(0, start - 3):start], text[end:end + 3]
+    return any(mark in before for mark in "\"“«'‘") and any(mark in after for mark in "\"”»'’")
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
