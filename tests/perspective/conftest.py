@@ -7,6 +7,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -43,8 +44,9 @@ class LiveServer:
                                   requests_per_minute).secret
 
 
+@contextmanager
 def serve(app: FastAPI, store: Store) -> Iterator[LiveServer]:
-    """Run the app until the generator is closed."""
+    """Run the app until the block ends."""
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None,
                                            log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -69,18 +71,18 @@ def settings_for(tmp_path, **values) -> Settings:
     return Settings(**{**defaults, **values})
 
 
-def analyze_server(settings: Settings) -> Iterator[LiveServer]:
+def analyze_server(settings: Settings):
     from rostra.cli.analyze import create_analyze_app
 
     app = create_analyze_app(settings)
-    yield from serve(app, app.state.perspective.store)
+    return serve(app, app.state.perspective.store)
 
 
-def full_server(settings: Settings) -> Iterator[LiveServer]:
+def full_server(settings: Settings):
     from rostra.app import create_app
 
     app = create_app(settings)
-    yield from serve(app, app.state.services.store)
+    return serve(app, app.state.services.store)
 
 
 SERVERS = {"analyze-server": analyze_server, "serve": full_server}
@@ -90,13 +92,21 @@ SERVERS = {"analyze-server": analyze_server, "serve": full_server}
 def server(request, tmp_path_factory) -> Iterator[LiveServer]:
     """Each test runs against `rostra analyze-server`'s app and against `rostra serve`'s app."""
     settings = settings_for(tmp_path_factory.mktemp(request.param))
-    yield from SERVERS[request.param](settings)
+    with SERVERS[request.param](settings) as live:
+        yield live
 
 
 @pytest.fixture(scope="module")
 def light_server(tmp_path_factory) -> Iterator[LiveServer]:
     """The analyze server alone, for behaviour that does not depend on which app serves it."""
-    yield from analyze_server(settings_for(tmp_path_factory.mktemp("light")))
+    with analyze_server(settings_for(tmp_path_factory.mktemp("light"))) as live:
+        yield live
+
+
+@pytest.fixture()
+def start_analyze_server(tmp_path):
+    """Starts an analyze server with some settings changed: `with start_analyze_server(**settings)`."""
+    return lambda **values: analyze_server(settings_for(tmp_path, **values))
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from rostra.api.perspective import service_for
+from rostra.api.perspective import log_failure, service_for
 from rostra.perspective.coral import (
     SIGNATURE_HEADER,
     CoralError,
@@ -69,6 +69,9 @@ async def coral_phase(request: Request) -> Response:
             timeout_ms * BUDGET_SHARE / 1000)
     except TimeoutError:
         return Response(status_code=204)
+    except Exception as error:  # noqa: BLE001 - Coral gets a problem answer and carries on
+        log_failure(error)
+        return problem(CoralError(500, "Internal error", "Scoring failed; the error is logged."))
     answer = phase_response(verdict)
     return Response(status_code=204) if answer is None else JSONResponse(answer)
 

@@ -9,7 +9,9 @@ what `doNotStore: true` asks for (and Rostra does the same when it is false).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import logging
+import traceback
+from dataclasses import dataclass, replace
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -20,7 +22,8 @@ from rostra.actions.apikeys import ApiKey, verify_key
 from rostra.config import Settings
 from rostra.guards.ratelimit import RateLimiter
 from rostra.actions.moderation import ModerationEngine
-from rostra.perspective.analyze import analyze
+from rostra.moderation import Engine, Policy
+from rostra.perspective.analyze import MAX_COMMENT_BYTES, analyze
 from rostra.perspective.coral import SigningSecret, parse_secrets
 from rostra.perspective.errors import (
     PerspectiveError,
@@ -37,6 +40,7 @@ from rostra.store import Store
 MAX_BODY_BYTES = 4 * 1024 * 1024
 KEY_HEADER = "X-Goog-Api-Key"
 
+log = logging.getLogger("rostra.perspective")
 install_access_log_redaction()
 router = APIRouter(tags=["Perspective API"])
 
@@ -52,8 +56,10 @@ class PerspectiveService:
     coral_secrets: tuple[SigningSecret, ...] | None
 
     @classmethod
-    def build(cls, settings: Settings, store: Store, limiter: RateLimiter,
-              engine: ModerationEngine) -> PerspectiveService:
+    def build(cls, settings: Settings, store: Store, limiter: RateLimiter) -> PerspectiveService:
+        """The site's moderation policy, except that any comment Perspective took (20 KB) is read."""
+        policy = Policy.from_mapping(settings.moderation)
+        engine = Engine.default(replace(policy, max_length=max(policy.max_length, MAX_COMMENT_BYTES)))
         secrets = parse_secrets(settings.coral_secret) if settings.coral_secret else None
         return cls(settings, store, limiter, engine, secrets)
 
@@ -79,7 +85,7 @@ def service_for(request: Request) -> PerspectiveService:
     service = getattr(state, "perspective", None)
     if service is None:
         shared = state.services
-        service = PerspectiveService.build(shared.settings, shared.store, shared.limiter, shared.engine)
+        service = PerspectiveService.build(shared.settings, shared.store, shared.limiter)
         state.perspective = service
     return service
 
@@ -94,6 +100,9 @@ async def analyze_comment(request: Request) -> JSONResponse:
         answer = await run_in_threadpool(analyze, payload, service.engine)
     except PerspectiveError as error:
         return error_response(error)
+    except Exception as error:  # noqa: BLE001 - a client must get Google's 500, never a bare page
+        log_failure(error)
+        return error_response(PerspectiveError(500, "Internal error encountered."))
     return JSONResponse(answer)
 
 
@@ -130,6 +139,12 @@ async def json_body(request: Request) -> Any:
         return json.loads(b"".join(chunks))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise invalid_field("(body)", f"Invalid JSON payload received. {error}") from None
+
+
+def log_failure(error: Exception) -> None:
+    """Where scoring failed, without the exception's message: it may quote the comment."""
+    frame = traceback.extract_tb(error.__traceback__)[-1]
+    log.error("analyze failed: %s at %s:%d", type(error).__name__, frame.filename, frame.lineno)
 
 
 def error_response(error: PerspectiveError) -> JSONResponse:

@@ -18,7 +18,7 @@ from rostra import __version__
 from rostra.api import coral, perspective
 from rostra.config import ConfigError, Settings
 from rostra.guards.ratelimit import limiter_for
-from rostra.moderation import Engine, Policy, PolicyError
+from rostra.moderation import Policy, PolicyError
 from rostra.store import Store
 
 APP_FACTORY = "rostra.cli.analyze:app_from_environment"
@@ -28,11 +28,10 @@ def create_analyze_app(settings: Settings) -> FastAPI:
     """The light server: analyze, suggestscore and the Coral phase over one store and one engine."""
     store = Store(settings.resolved_database_url, settings.sqlite_synchronous)
     store.migrate()
-    engine = Engine.default(Policy.from_mapping(settings.moderation))
     app = FastAPI(title="Rostra analyze server", version=__version__,
                   description="Perspective API drop-in and Coral external moderation phase.")
     app.state.perspective = perspective.PerspectiveService.build(
-        settings, store, limiter_for(settings.redis_url), engine)
+        settings, store, limiter_for(settings.redis_url))
     app.include_router(perspective.router)
     app.include_router(coral.router)
     app.router.on_shutdown.append(store.close)
