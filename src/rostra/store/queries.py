@@ -29,8 +29,13 @@ def as_utc(moment: datetime | None) -> datetime | None:
 def insert_ignoring_duplicates(connection: Connection, table, values: dict, keys: Sequence[str]) -> bool:
     """INSERT unless a row with the same unique `keys` exists (race-free get-or-create); True if it did."""
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=list(keys))
-    return connection.execute(statement).rowcount == 1
+    statement = (
+        dialect.insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=list(keys))
+        .returning(*table.primary_key.columns)
+    )
+    return connection.execute(statement).first() is not None
 
 
 # Comments a reader may see in a thread: approved ones, plus deleted ones that still carry replies.
