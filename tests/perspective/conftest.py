@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -20,11 +21,13 @@ from rostra.actions import apikeys
 from rostra.config import Settings
 from rostra.store import Store
 
-CORAL_SECRET = "empsec_current_0123456789abcdef"
-ROTATED_SECRET = "empsec_rotated_still_active"
-EXPIRED_SECRET = "empsec_expired_fedcba9876543210"
-CORAL_SECRET_SETTING = (f"{CORAL_SECRET}, {ROTATED_SECRET}@2999-01-01T00:00:00Z, "
-                        f"{EXPIRED_SECRET}@2020-01-01T00:00:00Z")
+# Coral's signing secrets as the test servers know them: the current one, one rotated out but
+# active until 2999, one whose grace period ended in 2020.
+SIGNING_SECRETS = SimpleNamespace(current="empsec_current_0123456789abcdef",
+                                  rotated="empsec_rotated_still_active",
+                                  expired="empsec_expired_fedcba9876543210")
+CORAL_SECRET_SETTING = (f"{SIGNING_SECRETS.current}, {SIGNING_SECRETS.rotated}@2999-01-01T00:00:00Z, "
+                        f"{SIGNING_SECRETS.expired}@2020-01-01T00:00:00Z")
 POSTGRES_URL = os.environ.get("ROSTRA_TEST_POSTGRES_URL")
 
 
@@ -107,6 +110,11 @@ def light_server(tmp_path_factory) -> Iterator[LiveServer]:
 def start_analyze_server(tmp_path):
     """Starts an analyze server with some settings changed: `with start_analyze_server(**settings)`."""
     return lambda **values: analyze_server(settings_for(tmp_path, **values))
+
+
+@pytest.fixture(scope="session")
+def signing_secrets() -> SimpleNamespace:
+    return SIGNING_SECRETS
 
 
 @pytest.fixture(scope="module")
