@@ -135,7 +135,8 @@ class Engine:
         if mode == "all":
             return [Reason("premoderation", 1.0, (), "policy")]
         if mode == "links" and evidence.has_links:
-            return [Reason("premoderation", 1.0, tuple(hit.span for hit in evidence.hits if hit.phase == spam.LINKS), "policy")]
+            links = merge_spans(hit.span for hit in evidence.hits if hit.phase == spam.LINKS)
+            return [Reason("premoderation", 1.0, links, "policy")]
         if author is not None:
             if mode == "new_authors" and author.approved < self.policy.new_author_comments:
                 return [Reason("new_author", 1.0, (), "author_history")]

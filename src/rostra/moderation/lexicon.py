@@ -40,7 +40,8 @@ CONDEMNATION_MARKERS = frozenset(
     "never stop condemn condemned condemns apologize apologise apology banned report reported "
     "harassment abuse abusive hurtful ugly dehumanizing dehumanising sickening".split())
 NEGATIONS = frozenset("not no never isn't isnt aren't arent wasn't don't dont".split())
-IN_GROUP_MARKERS = (re.compile(r"\b(?:i'?m|i am|as|we(?:'re| are)?|us|my fellow|fellow)\s+(?:a\s+|an\s+|proud\s+|)?$"),)
+# A speaker naming themselves as one of the group: "as a queer woman", "we dykes", "i'm a proud fag".
+IN_GROUP_MARKERS = re.compile(r"\b(?:as an?|i'?m|i am|we|we're|us|our|my fellow|fellow)\b")
 # Idioms where a listed word means something harmless.
 HARMLESS_IDIOMS = re.compile(
     r"\bchinks? in (?:the |its |his |her |their |our )?armou?r|\bhomo sapiens|\bhoe[- ]?down"
@@ -152,7 +153,7 @@ class WordLists:
                 score *= 0.25
             elif context.quoted(span, normalized.original):
                 score *= 0.5
-            elif term.reclaimable and context.in_group_use(tokens[index][1]):
+            elif term.reclaimable and target != "second_person" and context.in_group_use(tokens[index][1]):
                 score *= 0.3
             evidence.add(Hit("identity_attack", score, span, PHASE))
             evidence.add(Hit("toxicity", score * 0.95, span, PHASE))
@@ -224,8 +225,8 @@ class _SentenceContext:
         return _quoted_in(original, span[0])
 
     def in_group_use(self, start_char: int) -> bool:
-        prefix = self.text[max(0, start_char - 24):start_char]
-        return any(marker.search(prefix) for marker in IN_GROUP_MARKERS)
+        sentence_start = max([0] + [b for b in self.bounds if b <= start_char])
+        return bool(IN_GROUP_MARKERS.search(self.text, sentence_start, start_char))
 
 
 def _quoted_in(text: str, position: int) -> bool:

@@ -116,7 +116,7 @@ RULES = (
           r"|\b(?:buy|order) now\b|\blimited (?:time )?offer\b|\bviagra\b|\bcialis\b|\bcasino bonus\b"
           r"|\b(?:bitcoin|crypto|forex|binary) (?:investment|trading|mining) (?:expert|manager|platform|opportunity)\b"
           r"|\bguaranteed (?:income|profit|returns)\b|\bdating (?:site|app)\b.{0,40}(?:free|join|click)"),
-    _rule("spam", 0.5, r"(?<!\d)(?:\+\d{1,3}[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}(?!\d)"),
+    _rule("spam", 0.5, r"(?<![\w$€£.,])\+?\(?\d{2,4}\)?(?:[ .-]?\d{2,4}){2,4}(?![\w.,]\d)"),
 )
 
 # Sentence words that show a pattern is being quoted to reject it, not asserted.
