@@ -1,0 +1,92 @@
+"""doNotStore: the real `rostra` commands, run as an operator runs them, keep no trace of a request.
+
+Each server is started as a process with its access log on; after analyze and Coral requests the
+log and the database files must hold neither the API key nor any text of the requests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+
+from rostra.cli import main
+
+ROSTRA = [sys.executable, "-c", "import sys; from rostra.cli import main; sys.exit(main())"]
+CORAL_SECRET = "empsec_privacy_test"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start(command: list[str], log_path: Path, base_url: str) -> subprocess.Popen:
+    log = log_path.open("wb")
+    env = {**os.environ, "ROSTRA_CORAL_SECRET": CORAL_SECRET, "ROSTRA_LOG_LEVEL": "info"}
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {log_path.read_text()}")
+        try:
+            httpx.get(f"{base_url}/openapi.json", timeout=1)
+            return process
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("server did not start")
+
+
+@pytest.mark.parametrize("command", ["analyze-server", "serve"])
+def test_nothing_of_a_do_not_store_request_reaches_the_log_or_the_database(tmp_path, capsys, command):
+    database = f"sqlite:///{tmp_path / 'rostra.db'}"
+    assert main(["apikey", "--database-url", database, "create", "--name", "privacy"]) == 0
+    key = capsys.readouterr().out.strip().splitlines()[-1]
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    arguments = ["--database-url", database, "--port", str(port)]
+    if command == "serve":
+        arguments += ["--data-dir", str(tmp_path), "--no-demo"]
+    log_path = tmp_path / "server.log"
+    process = start([*ROSTRA, command, *arguments], log_path, base_url)
+
+    marker = f"zebra{uuid.uuid4().hex}"
+    texts = [f"{marker} you are a fucking moron", f"{marker} Je pense que le gouvernement a tort et que "
+             "nous devons le dire avec force dans la rue", f"{marker} fine article"]
+    try:
+        with httpx.Client(base_url=base_url, timeout=30) as client:
+            for text in texts:
+                body = {"comment": {"text": text}, "requestedAttributes": {"TOXICITY": {}},
+                        "doNotStore": True, "clientToken": marker, "spanAnnotations": True}
+                response = client.post("/v1alpha1/comments:analyze", params={"key": key}, json=body)
+                assert response.status_code in (200, 400)
+            coral = json.dumps({"action": "NEW", "comment": {"body": f"<p>{texts[0]}</p>", "parentID": None},
+                                "author": {"id": marker, "role": "COMMENTER"},
+                                "story": {"id": marker, "url": f"https://news.example/{marker}"},
+                                "site": {"id": "site"}, "tenantID": "t", "tenantDomain": "news.example"},
+                               indent=2).encode()
+            signature = hmac.new(CORAL_SECRET.encode(), coral, hashlib.sha256).hexdigest()
+            assert client.post("/coral/phase", content=coral,
+                               headers={"X-Coral-Signature": f"sha256={signature}"}).status_code == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+    log = log_path.read_text()
+    assert "comments%3Aanalyze?key=REDACTED" in log  # the access log was on
+    assert key not in log and key[:8] not in log
+    assert marker not in log
+    for stored in tmp_path.glob("rostra.db*"):
+        assert marker.encode() not in stored.read_bytes(), stored.name
