@@ -1,0 +1,95 @@
+"""Stories: get-or-create by canonical URL on allowed origins only, closing, and counts for many URLs."""
+
+from __future__ import annotations
+
+from server_support import ORIGIN, post
+
+
+def test_same_article_under_different_urls_is_one_story(client):
+    first = client.post("/api/v1/stories", json={"url": f"{ORIGIN}/news/a?id=3&utm_source=x#c12",
+                                                 "title": "First title"})
+    assert first.status_code == 201
+    again = client.post("/api/v1/stories", json={"url": "HTTP://127.0.0.1:8000/news/a?id=3&fbclid=zz",
+                                                 "title": "A different title"})
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    assert again.json()["title"] == "First title"
+    assert first.json()["url"] == f"{ORIGIN}/news/a?id=3"
+    other_query = client.post("/api/v1/stories", json={"url": f"{ORIGIN}/news/a?id=4"})
+    assert other_query.status_code == 201 and other_query.json()["title"] == f"{ORIGIN}/news/a?id=4"
+
+
+def test_only_allowed_origins_get_stories(make_server):
+    server = make_server(allowed_origins=["https://news.example", "http://localhost:8000"])
+    client = server.reader()
+    assert client.post("/api/v1/stories", json={"url": "https://news.example/politics/1"}).status_code == 201
+    assert client.post("/api/v1/stories", json={"url": "https://NEWS.example:443/politics/2"}).status_code == 201
+    for url in ("https://evil.example/politics/1", "http://news.example/politics/1",
+                "https://news.example.evil.example/x", "http://127.0.0.1:8000/x"):
+        response = client.post("/api/v1/stories", json={"url": url})
+        assert response.status_code == 403, url
+        assert response.json()["type"] == "urn:rostra:problem:origin-not-allowed"
+        assert response.json()["field"] == "url"
+
+
+def test_writes_from_foreign_pages_are_refused_and_cors_allows_the_site(make_server):
+    server = make_server(allowed_origins=["https://news.example"])
+    site = server.reader(origin="https://news.example")
+    story = site.post("/api/v1/stories", json={"url": "https://news.example/a"})
+    assert story.status_code == 201
+    assert story.headers["access-control-allow-origin"] == "https://news.example"
+    assert story.headers["access-control-allow-credentials"] == "true"
+    foreign = server.reader(origin="https://evil.example")
+    response = post(foreign, story.json()["id"], "csrf attempt")
+    assert response.status_code == 403 and response.json()["type"].endswith("origin-not-allowed")
+    assert "access-control-allow-origin" not in response.headers
+    preflight = site.options(f"/api/v1/stories/{story.json()['id']}/comments",
+                             headers={"access-control-request-method": "POST",
+                                      "access-control-request-headers": "content-type"})
+    assert preflight.status_code == 200
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+
+
+def test_closed_story_refuses_comments_and_edits(server, client, story):
+    comment = post(client, story["id"], "before closing").json()
+    from rostra.actions.stories import set_story_closed
+
+    closed = set_story_closed(server.store, story["id"], True)
+    assert closed["closed"] is True
+    response = post(client, story["id"], "after closing")
+    assert response.status_code == 409
+    assert response.json()["type"] == "urn:rostra:problem:story-closed"
+    assert response.json()["field"] == "story_id"
+    assert client.patch(f"/api/v1/comments/{comment['id']}", json={"body": "edit"}).status_code == 409
+    assert client.get(f"/api/v1/stories/{story['id']}").json()["closed"] is True
+    assert client.get(f"/api/v1/stories/{story['id']}/comments").json()["items"][0]["id"] == comment["id"]
+
+
+def test_moderator_closes_a_story_over_http(server, client, story):
+    from rostra.actions.accounts import set_role
+
+    moderator = server.reader()
+    moderator.post("/api/v1/accounts", json={"username": "editor", "password": "very secret"})
+    assert client.patch(f"/api/v1/stories/{story['id']}", json={"closed": True}).status_code == 401
+    set_role(server.store, "editor", "moderator")
+    response = moderator.patch(f"/api/v1/stories/{story['id']}", json={"closed": True})
+    assert response.status_code == 200 and response.json()["closed"] is True
+    assert post(client, story["id"], "late").status_code == 409
+
+
+def test_counts_for_many_urls_in_one_call(client):
+    urls = [f"{ORIGIN}/count/{index}" for index in range(30)]
+    for index, url in enumerate(urls[:10]):
+        story = client.post("/api/v1/stories", json={"url": url}).json()
+        for number in range(index):
+            post(client, story["id"], f"comment {number}")
+        post(client, story["id"], "held [hold]")
+    asked = [*urls, f"{ORIGIN}/count/3?utm_campaign=mail", "https://unknown.example/x"]
+    response = client.post("/api/v1/counts", json={"urls": asked})
+    assert response.status_code == 200
+    counts = response.json()["counts"]
+    assert [counts[url] for url in urls] == [*range(10), *[0] * 20]
+    assert counts[f"{ORIGIN}/count/3?utm_campaign=mail"] == 3
+    assert counts["https://unknown.example/x"] == 0
+    too_many = client.post("/api/v1/counts", json={"urls": [f"{ORIGIN}/{n}" for n in range(101)]})
+    assert too_many.status_code == 422 and too_many.json()["field"] == "urls"

@@ -1,0 +1,148 @@
+"""Threaded listing: cursor pages over a big thread, nested replies, sort orders."""
+
+from __future__ import annotations
+
+import random
+
+from server_support import find_comment, listing, post
+from sqlalchemy import insert, update
+
+from rostra.store.queries import utcnow
+from rostra.store.tables import authors, comments
+
+THREAD_SIZE = 1500
+
+
+def _bulk_thread(store, story_id: int, size: int, seed: int = 7) -> set[int]:
+    """A random tree of `size` comments (some held, some deleted) inserted directly; returns the ids
+    a reader should see: approved ones, plus deleted ones that still have visible replies."""
+    rng = random.Random(seed)
+    now = utcnow()
+    with store.write() as connection:
+        author_id = connection.execute(
+            insert(authors).values(guest_key="bulk", display_name="Bulk", created_at=now).returning(authors.c.id)
+        ).scalar_one()
+        rows: list[dict] = []
+        for index in range(size):
+            parent = rng.choice(rows) if rows and rng.random() < 0.6 else None
+            status = rng.choices(["approved", "pending", "deleted"], weights=[85, 10, 5])[0]
+            if parent is not None and parent["status"] == "pending":
+                parent = None
+            row = {
+                "id": index + 1,
+                "story_id": story_id,
+                "parent_id": parent["id"] if parent else None,
+                "depth": parent["depth"] + 1 if parent else 0,
+                "author_id": author_id,
+                "body_markdown": f"comment {index}",
+                "body_html": f"<p>comment {index}</p>",
+                "status": status,
+                "reaction_count": rng.randrange(5),
+                "created_at": now,
+            }
+            rows.append(row)
+        connection.execute(insert(comments), rows)
+    if store.url.get_backend_name() == "postgresql":
+        with store.write() as connection:
+            connection.exec_driver_sql("SELECT setval('comments_id_seq', (SELECT max(id) FROM comments))")
+    children: dict[int | None, list[dict]] = {}
+    for row in rows:
+        children.setdefault(row["parent_id"], []).append(row)
+
+    def visible(row: dict) -> bool:
+        if row["status"] == "approved":
+            return True
+        return row["status"] == "deleted" and any(
+            child["status"] in ("approved", "deleted") for child in children.get(row["id"], [])
+        )
+
+    return {row["id"] for row in rows if visible(row)}
+
+
+def _walk(client, story_id: int, **params) -> tuple[list[int], int]:
+    """Every comment reachable through pages and reply cursors; returns (ids in order seen, requests)."""
+    seen: list[int] = []
+    pending = [dict(params)]
+    requests = 0
+    while pending:
+        page = listing(client, story_id, **pending.pop())
+        requests += 1
+        assert len(page["items"]) <= params.get("limit", 20)
+        stack = list(page["items"])
+        while stack:
+            item = stack.pop()
+            seen.append(item["id"])
+            stack.extend(item["replies"])
+            if item["replies_cursor"]:
+                pending.append({"cursor": item["replies_cursor"], "limit": params.get("limit", 20)})
+        if page["next_cursor"]:
+            pending.append({"cursor": page["next_cursor"], "limit": params.get("limit", 20)})
+    return seen, requests
+
+
+def test_cursor_pages_cover_a_big_thread_exactly_once(server, client, story):
+    expected = _bulk_thread(server.store, story["id"], THREAD_SIZE)
+    first = listing(client, story["id"], limit=50)
+    assert first["next_cursor"] and len(first["items"]) == 50
+    for sort in ("newest", "oldest", "most_reacted"):
+        seen, requests = _walk(client, story["id"], sort=sort, limit=50)
+        assert len(seen) == len(set(seen)), f"{sort}: a comment came twice"
+        assert set(seen) == expected, f"{sort}: comments skipped or hidden ones shown"
+        assert requests > 10
+
+
+def test_reply_cursor_resumes_after_embedded_replies(server, client, story):
+    parent = post(client, story["id"], "parent").json()
+    replies = [post(client, story["id"], f"reply {n}", parent_id=parent["id"]).json()["id"] for n in range(7)]
+    item = listing(client, story["id"], replies=3)["items"][0]
+    assert item["reply_count"] == 7
+    assert [reply["id"] for reply in item["replies"]] == replies[:3]
+    rest = listing(client, story["id"], cursor=item["replies_cursor"], limit=2)
+    assert [reply["id"] for reply in rest["items"]] == replies[3:5]
+    last = listing(client, story["id"], cursor=rest["next_cursor"], limit=10)
+    assert [reply["id"] for reply in last["items"]] == replies[5:]
+    assert last["next_cursor"] is None
+    direct = listing(client, story["id"], parent_id=parent["id"], sort="oldest", limit=100)
+    assert [reply["id"] for reply in direct["items"]] == replies
+
+
+def test_sort_orders(server, client, story):
+    ids = [post(client, story["id"], f"comment {n}").json()["id"] for n in range(6)]
+    reactions = {ids[0]: 5, ids[1]: 1, ids[2]: 5, ids[3]: 0, ids[4]: 9, ids[5]: 1}
+    with server.store.write() as connection:
+        for comment_id, count in reactions.items():
+            connection.execute(update(comments).where(comments.c.id == comment_id).values(reaction_count=count))
+
+    def order(sort: str) -> list[int]:
+        seen, cursor = [], None
+        while True:
+            params = {"sort": sort, "limit": 4}
+            page = listing(client, story["id"], **({"cursor": cursor} if cursor else params))
+            seen += [item["id"] for item in page["items"]]
+            cursor = page["next_cursor"]
+            if not cursor:
+                return seen
+
+    assert order("newest") == ids[::-1]
+    assert order("oldest") == ids
+    assert order("most_reacted") == [ids[4], ids[2], ids[0], ids[5], ids[1], ids[3]]
+
+
+def test_most_reacted_follows_real_reactions(server, client, story):
+    quiet = post(client, story["id"], "quiet").json()
+    popular = post(client, story["id"], "popular").json()
+    for _ in range(3):
+        server.reader().put(f"/api/v1/comments/{quiet['id']}/reaction", json={})
+    page = listing(client, story["id"], sort="most_reacted")
+    assert [item["id"] for item in page["items"]] == [quiet["id"], popular["id"]]
+    assert page["items"][0]["reaction_count"] == 3
+
+
+def test_listing_marks_the_readers_own_comments(server, client, story):
+    mine = post(client, story["id"], "mine").json()
+    stranger = server.reader()
+    theirs = post(stranger, story["id"], "theirs", parent_id=mine["id"]).json()
+    items = listing(client, story["id"])["items"]
+    assert find_comment(items, mine["id"])["own"] is True
+    assert find_comment(items, theirs["id"])["own"] is False
+    assert find_comment(items, mine["id"])["body_markdown"] is None
