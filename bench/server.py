@@ -353,12 +353,156 @@ class IssoTarget(Target):
 
 
 class RostraTarget(Target):
+    """`rostra serve` as a site would run it (moderation engine on, default policy), with its write
+    rate limits off so that benchmark clients are not refused, on SQLite or PostgreSQL."""
+
     server = "rostra"
+    ready_path = "/api/v1/health"
 
     def __init__(self, workers: int, postgres: bool):
         super().__init__(workers)
+        self.postgres = postgres
         self.database = "postgresql" if postgres else "sqlite"
-        raise NotImplementedError("Rostra's API is not there yet")
+        self.dir = Path(tempfile.mkdtemp(prefix=f"rostra-{self.database}-", dir=WORK))
+        self.story_ids: dict[str, int] = {}
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("ROSTRA_")}
+        self.env.update({
+            "ROSTRA_DATA_DIR": str(self.dir / "data"),
+            "ROSTRA_ALLOWED_ORIGINS": SITE_ORIGIN,
+            "ROSTRA_WORKERS": str(workers),
+            "ROSTRA_HOST": "127.0.0.1",
+            "ROSTRA_DEMO": "false",
+            "ROSTRA_LOG_LEVEL": "warning",
+            "ROSTRA_RATE_LIMIT_IP_PER_MINUTE": "0",
+            "ROSTRA_RATE_LIMIT_AUTHOR_PER_MINUTE": "0",
+        })
+        if postgres:
+            self.env["ROSTRA_DATABASE_URL"] = POSTGRES_BENCH_URL
+
+    @property
+    def url(self) -> str:
+        from rostra.config import Settings
+
+        return Settings.load(environ=self.env).resolved_database_url
+
+    def story_url(self, story: str) -> str:
+        return f"{SITE_ORIGIN}/bench/{story}"
+
+    def create(self, stories, planned):
+        if self.postgres:
+            postgres_admin(f"DROP DATABASE IF EXISTS {POSTGRES_BENCH_DB} WITH (FORCE)",
+                           f"CREATE DATABASE {POSTGRES_BENCH_DB}")
+        rostra = str(REPO / ".venv" / "bin" / "rostra")
+        subprocess.run([rostra, "migrate"], env=self.env, check=True, stdout=subprocess.DEVNULL)
+        self.story_ids = prefill_rostra(self.url, {s: self.story_url(s) for s in stories}, planned)
+
+    def start(self):
+        port = free_port()
+        env = {**self.env, "ROSTRA_PORT": str(port)}
+        argv = [str(REPO / ".venv" / "bin" / "rostra"), "serve"]
+        self.process = ServerProcess("rostra", argv, env, self.dir / "server.log", port)
+        self.process.start(self.ready_path)
+
+    def destroy(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+        if self.postgres:
+            postgres_admin(f"DROP DATABASE IF EXISTS {POSTGRES_BENCH_DB} WITH (FORCE)")
+
+    def post_comment(self, client, story, text, author):
+        payload = {"body": text, "author_name": author}
+        return client.request("POST", f"/api/v1/stories/{self.story_ids[story]}/comments", payload)
+
+    def read_page(self, client):
+        # The widget's first request on page load: the default page (newest first, first replies).
+        return client.request("GET", f"/api/v1/stories/{self.story_ids[READ_STORY]}/comments")
+
+    def describe_answer(self, response):
+        body = response.json()
+        return body.get("id"), body.get("body_html") or "", body.get("status") or "?"
+
+    def comments_in_page(self, response):
+        def count(items):
+            return sum(1 + count(item.get("replies") or []) for item in items)
+
+        return count(response.json()["items"])
+
+    def stored_comments(self, stories):
+        from sqlalchemy import create_engine, select
+
+        from rostra.store.tables import comments, stories as story_table
+
+        keys = {self.story_url(s): s for s in stories}
+        engine = create_engine(self.url)
+        try:
+            with engine.connect() as connection:
+                rows = connection.execute(
+                    select(comments.c.id, story_table.c.url, comments.c.body_markdown)
+                    .join(story_table, story_table.c.id == comments.c.story_id)
+                    .where(story_table.c.url.in_(list(keys)))
+                ).all()
+        finally:
+            engine.dispose()
+        return [(i, keys[url], text) for i, url, text in rows]
+
+
+def postgres_admin(*statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+        for statement in statements:
+            connection.execute(statement)
+
+
+def prefill_rostra(url: str, story_urls: dict[str, str], planned: list[PlannedComment]) -> dict[str, int]:
+    """Bulk-insert stories, guest authors, approved comments and their moderation-log entries straight
+    into Rostra's tables (as if the engine had approved each); returns each story's id."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import create_engine, select, text
+
+    from rostra.render import render_comment
+    from rostra.store.tables import authors, comments, moderation_log, sites, stories
+
+    engine = create_engine(url)
+    now = datetime.now(timezone.utc)
+    rendered: dict[str, str] = {}
+    scores = {"toxicity": 0.02, "insult": 0.01, "profanity": 0.0, "spam": 0.03}
+    try:
+        with engine.begin() as connection:
+            site_id = connection.execute(select(sites.c.id)).scalars().first()
+            story_ids = {story: i for i, story in enumerate(story_urls, start=1)}
+            connection.execute(stories.insert(), [
+                {"id": story_ids[story], "site_id": site_id, "url": story_url, "title": f"Story {story}",
+                 "text": "", "closed": False, "created_at": now} for story, story_url in story_urls.items()])
+            author_ids = sorted({c.author for c in planned})
+            connection.execute(authors.insert(), [
+                {"id": a + 1, "guest_key": f"bench-prefill-{a}", "display_name": f"Reader {a}", "created_at": now}
+                for a in author_ids])
+            depth = {}
+            rows, log = [], []
+            for c in planned:
+                depth[c.id] = 0 if c.parent is None else depth[c.parent] + 1
+                created = datetime.fromtimestamp(c.created, timezone.utc)
+                html = rendered.get(c.text) or rendered.setdefault(c.text, render_comment(c.text))
+                rows.append({"id": c.id, "story_id": story_ids[c.story], "parent_id": c.parent,
+                             "depth": depth[c.id], "author_id": c.author + 1, "body_markdown": c.text,
+                             "body_html": html, "status": "approved", "reaction_count": 0,
+                             "moderation_scores": scores, "moderation_reasons": [],
+                             "moderation_model": "bench-prefill", "created_at": created})
+                log.append({"id": c.id, "comment_id": c.id, "actor": "rostra-engine", "from_status": None,
+                            "to_status": "approved", "reasons": [], "model": "bench-prefill",
+                            "created_at": created})
+            for batch in range(0, len(rows), 10_000):
+                connection.execute(comments.insert(), rows[batch:batch + 10_000])
+                connection.execute(moderation_log.insert(), log[batch:batch + 10_000])
+            if engine.dialect.name == "postgresql":
+                for table in ("stories", "authors", "comments", "moderation_log"):
+                    connection.execute(text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+                connection.execute(text("ANALYZE"))
+    finally:
+        engine.dispose()
+    return story_ids
 
 
 def ensure_isso_venv() -> tuple[Path, str]:
