@@ -294,3 +294,12 @@ def test_parallel_requests_each_get_their_own_answer(server, key):
         assert (toxicity > 0.8) == (index % 3 == 0)
         if text in expected:
             assert toxicity == expected[text]["attributeScores"]["TOXICITY"]["summaryScore"]["value"]
+
+
+def test_the_discovery_document_sends_googles_client_here(server, client):
+    document = client.get("/$discovery/rest", params={"version": "v1alpha1"}).json()
+    assert document["rootUrl"] == server.base_url + "/" and document["servicePath"] == ""
+    methods = document["resources"]["comments"]["methods"]
+    assert methods["analyze"]["path"] == "v1alpha1/comments:analyze"
+    assert methods["suggestscore"]["httpMethod"] == "POST"
+    assert document["parameters"]["key"]["location"] == "query"

@@ -25,6 +25,7 @@ from rostra.actions.moderation import ModerationEngine
 from rostra.moderation import Engine, Policy
 from rostra.perspective.analyze import MAX_COMMENT_BYTES, analyze
 from rostra.perspective.coral import SigningSecret, parse_secrets
+from rostra.perspective.discovery import discovery_document
 from rostra.perspective.errors import (
     PerspectiveError,
     analyzer_error,
@@ -121,6 +122,12 @@ async def suggest_score(request: Request) -> JSONResponse:
     except PerspectiveError as error:
         return error_response(error)
     return JSONResponse({} if token is None else {"clientToken": token})
+
+
+@router.get("/$discovery/rest", summary="Discovery document for Google's generated clients")
+async def discovery(request: Request) -> JSONResponse:
+    """What `googleapiclient.discovery.build(..., discoveryServiceUrl=...)` reads; calls go to this host."""
+    return JSONResponse(discovery_document(str(request.base_url)))
 
 
 def api_key_of(request: Request) -> str | None:
