@@ -158,6 +158,7 @@ def test_experimental_names_of_production_attributes_are_served(client, key):
     ({"comment": {"text": CIVIL}}, "NO_REQUESTED_ATTRIBUTES", "Missing requested_attributes"),
     ({"comment": {"text": CIVIL}, "requestedAttributes": {}}, "NO_REQUESTED_ATTRIBUTES", None),
     (request_body(""), "COMMENT_EMPTY", "Comment must be non-empty."),
+    (request_body(" \n\t "), "COMMENT_EMPTY", None),
     ({"requestedAttributes": {"TOXICITY": {}}}, "COMMENT_EMPTY", None),
     (request_body(CIVIL, languages=["fr"]), "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE",
      "Attribute TOXICITY does not support request languages: fr"),

@@ -90,7 +90,7 @@ def parse_analyze_request(payload: Any) -> AnalyzeRequest:
     if len(raw_text.encode("utf-8")) > MAX_COMMENT_BYTES:
         raise analyzer_error("COMMENT_TOO_LONG", "Comment text too long.")
     text = _as_plain_text(raw_text, comment.get("type"), "comment.type")
-    if not text:
+    if not text.strip():
         raise analyzer_error("COMMENT_EMPTY", "Comment must be non-empty.")
     attributes = _requested_attributes(body.get("requestedAttributes"))
     story_text, parent_text = _context(body.get("context"))
