@@ -34,6 +34,7 @@ class _Work:
 
     comment: CommentInput
     normalized: NormalizedText | None = None
+    words: frozenset[str] = frozenset()
     evidence: Evidence | None = None
     learned: dict[str, float] | None = None
     gate: Reason | None = None
@@ -60,8 +61,9 @@ class Engine:
         results = []
         for item, learned_scores in zip(normalized, learned):
             evidence = Evidence()
-            self.word_lists.scan(item, evidence)
-            patterns.scan(item, evidence)
+            words = frozenset(lexicon.TOKEN.findall(item.text))
+            self.word_lists.scan(item, words, evidence)
+            patterns.scan(item, words, evidence)
             results.append(_combine(learned_scores, evidence.scores(), with_off_topic=False))
         return results
 
@@ -75,7 +77,8 @@ class Engine:
             if item.gate is None:
                 item.normalized = normalize(item.comment.text)
                 item.evidence = Evidence()
-                self.word_lists.scan(item.normalized, item.evidence)
+                item.words = frozenset(lexicon.TOKEN.findall(item.normalized.text))
+                self.word_lists.scan(item.normalized, item.words, item.evidence)
         open_items = [item for item in work if item.gate is None]
         for item, learned in zip(open_items, self._learned_scores([item.normalized.text for item in open_items])):
             item.learned = learned
@@ -102,8 +105,8 @@ class Engine:
         if item.gate is not None:
             return Verdict("reject", {}, (item.gate,), self.model, {})
         comment, normalized, evidence = item.comment, item.normalized, item.evidence
-        patterns.scan(normalized, evidence)
-        spam.scan_repeats(normalized, comment.author.recent_texts if comment.author else (), evidence)
+        patterns.scan(normalized, item.words, evidence)
+        spam.scan_repeats(normalized, item.words, comment.author.recent_texts if comment.author else (), evidence)
         spam.scan_links(normalized, evidence)
         if comment.story is not None:
             offtopic.scan(normalized, comment.story, comment.parent_text, evidence)
@@ -192,7 +195,7 @@ def _combine(learned: dict[str, float], rules: dict[str, float], with_off_topic:
         if attribute == "off_topic" and not with_off_topic:
             continue
         value = max(learned.get(attribute, 0.0), rules.get(attribute, 0.0))
-        combined[attribute] = round(min(1.0, max(0.0, value)), 4)
+        combined[attribute] = round(value, 4) if 0.0 < value < 1.0 else float(value > 0.0)
     return combined
 
 

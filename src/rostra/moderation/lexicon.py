@@ -76,12 +76,13 @@ def load_word_list(name: str) -> dict[str, Term]:
         term = Term(stem, float(score), "reclaimable" in flags)
         explicit[stem] = term
         if word.endswith("*"):
-            for form in _inflections(stem):
+            for form in inflections(stem):
                 expanded.setdefault(form, Term(form, term.score, term.reclaimable))
     return {**expanded, **explicit}
 
 
-def _inflections(stem: str) -> set[str]:
+def inflections(stem: str) -> set[str]:
+    """The forms a `term*` entry matches: the stem with the usual English endings."""
     forms = {stem + suffix for suffix in _SUFFIXES}
     if stem.endswith("e"):
         forms |= {stem[:-1] + suffix for suffix in ("ing", "ed", "er", "ers", "y")}
@@ -102,14 +103,16 @@ class WordLists:
         self.site_words = {"banned": _site_word_pattern(banned_words),
                            "suspect": _site_word_pattern(suspect_words)}
 
-    def scan(self, normalized: NormalizedText, evidence: Evidence) -> None:
-        """Add a hit for every listed word, weighed by its context, to `evidence`."""
+    def scan(self, normalized: NormalizedText, words: frozenset[str], evidence: Evidence) -> None:
+        """Add a hit for every listed word, weighed by its context, to `evidence`.
+
+        `words` is the set of the normalized text's TOKEN matches, computed once per comment.
+        """
         text = normalized.text
         for kind, pattern in self.site_words.items():
             if pattern is not None:
                 for match in pattern.finditer(text):
                     evidence.site_words.append((kind, normalized.span_to_original(*match.span())))
-        words = TOKEN.findall(text)
         if self.vocabulary.isdisjoint(words):
             return
         tokens = [(match.group(), match.start(), match.end()) for match in TOKEN.finditer(text)]

@@ -60,6 +60,7 @@ _SHORT_COMMENT = 5
 _EXPECTED_SHARE = 0.2
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """Strip a common English ending so that `taxes`, `taxed` and `taxing` meet on `tax`."""
     for ending in _ENDINGS:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from rostra.moderation.evidence import Evidence, Hit
+from rostra.moderation.lexicon import inflections
 from rostra.moderation.normalize import NormalizedText
 
 PHASE = "patterns"
@@ -37,86 +38,103 @@ _SUBJECT = rf"(?:{_SUBJECT_PEOPLE}|{_GROUP})"
 
 @dataclass(frozen=True)
 class Rule:
+    """A pattern and its score; `triggers` are words one of which any match contains, so a comment
+    without them skips the (slower) regular expression."""
+
     attribute: str
     score: float
+    triggers: frozenset[str]
     pattern: re.Pattern
     also: tuple[tuple[str, float], ...] = ()
 
 
-def _rule(attribute: str, score: float, expression: str, *also: tuple[str, float]) -> Rule:
-    return Rule(attribute, score, re.compile(expression), tuple(also))
+def _rule(attribute: str, score: float, triggers: str, expression: str, *also: tuple[str, float]) -> Rule:
+    return Rule(attribute, score, frozenset(triggers.split()), re.compile(expression), tuple(also))
+
+
+def _forms(stems: str) -> str:
+    return " ".join(sorted({form for stem in stems.split() for form in inflections(stem)} | set(stems.split())))
+
+
+_VIOLENCE_WORDS = _forms("kill murder shoot stab hang lynch beat hurt rape strangle choke burn bomb slit gut behead "
+                         "execute torture break smash punch cut slaughter end destroy bury skin gas")
+_VIOLENCE_DONE_WORDS = ("shot killed hanged hung lynched executed murdered beaten raped burned burnt gassed stabbed "
+                        "strung put lined exterminated wiped eradicated deported")
+_GROUP_WORDS = ("jews muslims blacks whites immigrants migrants refugees gays lesbians trans mexicans arabs asians "
+                "chinese africans women feminists homosexuals christians hindus liberals conservatives leftists "
+                "democrats republicans")
 
 
 RULES = (
     # Threats of violence: a speaker's intent, a call on others, a wish, or a veiled warning.
-    _rule("threat", 0.93, rf"\b{_WILL} (?:find|hunt|track) (?:you|u|ya|him|her|them)(?: down)?\b",
+    _rule("threat", 0.93, "find hunt track", rf"\b{_WILL} (?:find|hunt|track) (?:you|u|ya|him|her|them)(?: down)?\b",
           ("severe_toxicity", 0.75), ("toxicity", 0.85)),
-    _rule("threat", 0.95, rf"\b{_WILL} (?:\w+ )?{_VIOLENCE}\w* {_PERSON}\b{_NOT_A_PERSON}",
+    _rule("threat", 0.95, _VIOLENCE_WORDS, rf"\b{_WILL} (?:\w+ )?{_VIOLENCE}\w* {_PERSON}\b{_NOT_A_PERSON}",
           ("severe_toxicity", 0.85), ("toxicity", 0.9)),
-    _rule("threat", 0.85, rf"\b(?:someone|somebody|people|we|they|you|u) (?:should|needs? to|ought to|has to|"
+    _rule("threat", 0.85, _VIOLENCE_WORDS, rf"\b(?:someone|somebody|people|we|they|you|u) (?:should|needs? to|ought to|has to|"
           rf"have to|must|gotta|oughta) (?:just )?{_VIOLENCE}\w* {_PERSON}\b{_NOT_A_PERSON}",
           ("severe_toxicity", 0.7), ("toxicity", 0.85)),
-    _rule("threat", 0.8, rf"\b{_SUBJECT} (?:should|deserves? to|ought to|needs? to|must|will) (?:all )?(?:just )?be {_VIOLENCE_DONE}\b",
+    _rule("threat", 0.8, _VIOLENCE_DONE_WORDS, rf"\b{_SUBJECT} (?:should|deserves? to|ought to|needs? to|must|will) (?:all )?(?:just )?be {_VIOLENCE_DONE}\b",
           ("severe_toxicity", 0.6), ("toxicity", 0.8)),
-    _rule("threat", 0.9, r"\bi know where (?:you|u) live\b|\bwatch your back\b|\byou(?:'re| are) (?:a )?dead (?:man|woman|meat)\b"
+    _rule("threat", 0.9, "live back dead numbered bullet eye", r"\bi know where (?:you|u) live\b|\bwatch your back\b|\byou(?:'re| are) (?:a )?dead (?:man|woman|meat)\b"
           r"|\byour days are numbered\b|\bput a bullet (?:in|through)\b|\bsleep with one eye open\b",
           ("toxicity", 0.8)),
-    _rule("threat", 0.85, r"\bi hope (?:you|u|he|she|they|your \w+) (?:die|dies|get raped|gets raped|gets? shot|"
+    _rule("threat", 0.85, "hope", r"\bi hope (?:you|u|he|she|they|your \w+) (?:die|dies|get raped|gets raped|gets? shot|"
           r"gets? killed|burns?|rots?|chokes?)\b", ("severe_toxicity", 0.75), ("toxicity", 0.9)),
-    _rule("threat", 0.9, rf"\b(?:kill|shoot|hang|gas|exterminate|deport and kill) (?:all|every|them all)(?: the| of the| of)? {_GROUP}\b",
+    _rule("threat", 0.9, "kill shoot hang gas exterminate", rf"\b(?:kill|shoot|hang|gas|exterminate|deport and kill) (?:all|every|them all)(?: the| of the| of)? {_GROUP}\b",
           ("identity_attack", 0.95), ("severe_toxicity", 0.9), ("toxicity", 0.95)),
-    _rule("severe_toxicity", 0.9, r"\b(?:go |just )?(?:kill|hang) (?:yo)?urself\b|\bkys\b|\bdrink bleach\b",
+    _rule("severe_toxicity", 0.9, "yourself urself kys bleach", r"\b(?:go |just )?(?:kill|hang) (?:yo)?urself\b|\bkys\b|\bdrink bleach\b",
           ("threat", 0.6), ("toxicity", 0.95)),
     # Coded hate: the echo, numeric codes in context, antisemitic tropes, replacement rhetoric.
     # A bare 1488 is a code when it stands alone or labels a group; a quantity or a year is not.
-    _rule("coded_hate", 0.95, r"\b14 ?/ ?88\b|(?<![\d.,$€£#])(?<!\b(?:in|on|at|by|to|of) )(?<!\b(?:year|page|room|than|over) )(?<!\b(?:about|since|after|until|circa) )"
+    _rule("coded_hate", 0.95, "1488 14 88", r"\b14 ?/ ?88\b|(?<![\d.,$€£#])(?<!\b(?:in|on|at|by|to|of) )(?<!\b(?:year|page|room|than|over) )(?<!\b(?:about|since|after|until|circa) )"
           r"\b(?:1488|14 88)\b(?![.,]\d)(?! ?(?:[a-z]+)\b)|\b1488 (?:club|crew|brothers?|forever|gang|nation|hh|heil|sieg)\b",
           ("identity_attack", 0.8)),
-    _rule("coded_hate", 0.9, r"\b(?:heil|sieg|hh|aryan|white power|zog|rahowa|1488|14 words)\b.{0,40}\b88\b"
+    _rule("coded_hate", 0.9, "88", r"\b(?:heil|sieg|hh|aryan|white power|zog|rahowa|1488|14 words)\b.{0,40}\b88\b"
           r"|\b88\b.{0,40}\b(?:heil|sieg|hh|aryan|white power|zog|rahowa|14 words)\b", ("identity_attack", 0.8)),
-    _rule("coded_hate", 0.92, r"\b(?:14|fourteen) ?words\b(?! (?:in|of|on|long|or|and|to|for|per|limit|max|is|are|that))|\bsecure the existence of our (?:people|race)\b"
+    _rule("coded_hate", 0.92, "14 fourteen 14words secure rahowa sieg heil rope white remove", r"\b(?:14|fourteen) ?words\b(?! (?:in|of|on|long|or|and|to|for|per|limit|max|is|are|that))|\bsecure the existence of our (?:people|race)\b"
           r"|\brahowa\b|\bsieg heil\b|\bheil hitler\b|\bday of the rope\b|\bwhite power\b|\bremove kebab\b",
           ("identity_attack", 0.85), ("toxicity", 0.8)),
-    _rule("coded_hate", 0.85, r"\b(?:the )?(?:globalists?|zionists?|rothschilds?|jews|jewish elites?|international bankers|"
+    _rule("coded_hate", 0.85, "globalist globalists zionist zionists rothschild rothschilds jews jewish bankers tribe khazar khazars soros", r"\b(?:the )?(?:globalists?|zionists?|rothschilds?|jews|jewish elites?|international bankers|"
           r"the tribe|a certain tribe|khazars?|soros and his)\b(?: \w+){0,3} (?:control|controls|own|owns|run|runs|"
           r"rule|rules|are behind|is behind|pull the strings of|puppet)\b(?: \w+){0,3} ?(?:banks?|media|press|"
           r"government|world|hollywood|money|finance|politicians|congress|everything|wars?|economy|us)\b",
           ("identity_attack", 0.75), ("toxicity", 0.7)),
-    _rule("coded_hate", 0.9, r"\bthe goyim know\b|\bshut it down\b.{0,30}\bgoy|\bhappy merchant\b|\bzionist occupied\b"
+    _rule("coded_hate", 0.9, "goyim goy merchant zionist oy oyvey vey shekel shekels jq jewish holohoax holocaust six kalergi dindu dindus wuz 13 zog", r"\bthe goyim know\b|\bshut it down\b.{0,30}\bgoy|\bhappy merchant\b|\bzionist occupied\b"
           r"|\boy ?vey\b.{0,30}\b(?:shekels?|goy)|\bshekels?\b.{0,30}\b(?:goy|jews?)\b|\bjq\b|\bjewish question\b"
           r"|\bholohoax\b|\bholocaust (?:never happened|is a (?:lie|hoax|myth))\b|\bsix million (?:lie|myth|hoax)\b"
           r"|\bkalergi\b|\bdindus?\b|\bwe wuz\b|\b13 ?/ ?50\b|\bdespite being 13\b|\bzog\b",
           ("identity_attack", 0.8), ("toxicity", 0.75)),
-    _rule("coded_hate", 0.85, r"\b(?:great replacement|white genocide|replacement migration)\b"
+    _rule("coded_hate", 0.85, "replacement genocide replace replaced replacing invasion invaders", r"\b(?:great replacement|white genocide|replacement migration)\b"
           r"|\b(?:will not|won't|wont) replace us\b|\breplac(?:e|ed|ing|ement of) (?:us|whites|white people|the white race|"
           r"native (?:europeans|americans|britons|germans|french|people|population)|europeans|christians)\b"
           r"|\b(?:migrant|immigrant|muslim|islamic) invasion\b|\binvaders\b.{0,30}\b(?:migrants|immigrants|muslims|refugees)\b",
           ("identity_attack", 0.75), ("toxicity", 0.7)),
-    _rule("coded_hate", 0.7, r"\b(?:gays|trans(?: people)?|lgbt\w*|homosexuals|drag queens) (?:are|is) (?:all )?(?:groomers|pedophiles|paedophiles|predators)\b"
+    _rule("coded_hate", 0.7, "groomer groomers pedophiles paedophiles predators", r"\b(?:gays|trans(?: people)?|lgbt\w*|homosexuals|drag queens) (?:are|is) (?:all )?(?:groomers|pedophiles|paedophiles|predators)\b"
           r"|\bgroomers?\b.{0,40}\b(?:gays?|trans|lgbt\w*|drag)\b|\b(?:gays?|trans|lgbt\w*|drag)\b.{0,40}\bgroomers?\b",
           ("identity_attack", 0.8), ("toxicity", 0.7)),
     # Dehumanising a group by name.
-    _rule("identity_attack", 0.88, rf"\b{_GROUP} (?:are|r) (?:all )?(?:just )?(?:animals|vermin|rats|cockroaches|parasites|"
+    _rule("identity_attack", 0.88, _GROUP_WORDS, rf"\b{_GROUP} (?:are|r) (?:all )?(?:just )?(?:animals|vermin|rats|cockroaches|parasites|"
           r"subhuman|savages|a disease|a cancer|a plague|filth|scum|dogs|apes|monkeys|pigs|trash|garbage|inferior|"
           r"not human|mentally ill|an abomination|evil)\b", ("toxicity", 0.9), ("insult", 0.6)),
     # Sexual propositions and descriptions.
-    _rule("sexually_explicit", 0.9, r"\b(?:suck|lick) my (?:dick|cock|balls|pussy|tits|ass)\b"
+    _rule("sexually_explicit", 0.9, "suck lick sit ride nudes fuck bang screw rape pussy cock dick singles", r"\b(?:suck|lick) my (?:dick|cock|balls|pussy|tits|ass)\b"
           r"|\b(?:sit|ride) on my (?:face|dick|cock)\b|\bsend (?:me )?(?:your )?nudes\b"
           r"|\b(?:want|wanna|going|gonna) (?:to )?(?:fuck|bang|screw|rape) (?:you|u|her|him|them)\b"
           r"|\b(?:wet|hard|tight|throbbing) (?:pussy|cock|dick)\b|\bhot (?:singles|milfs|girls) (?:in|near)\b",
           ("toxicity", 0.7)),
     # Spam: self-promotion, contact details, money offers.
-    _rule("spam", 0.75, r"\b(?:check out|visit|subscribe to|follow|like) (?:my|our) (?:new )?(?:channel|page|video|profile|blog|"
+    _rule("spam", 0.75, "check visit subscribe follow like channel", r"\b(?:check out|visit|subscribe to|follow|like) (?:my|our) (?:new )?(?:channel|page|video|profile|blog|"
           r"website|site|stream|account|insta(?:gram)?|tiktok|youtube|shop|store)\b|\bsubscribe\b.{0,30}\bchannel\b"),
-    _rule("spam", 0.7, r"\b(?:dm|message|contact|text|call|whatsapp|add) (?:me|us) (?:on|at|via|@)\b|\bwhats ?app\b|\btelegram\b ?@"),
-    _rule("spam", 0.8, r"\b(?:earn|make|made|making|earning)\w* \$? ?\d[\d,.]*k?(?: ?(?:dollars|usd|euros|pounds))?"
+    _rule("spam", 0.7, "dm message contact text call whatsapp add whats telegram", r"\b(?:dm|message|contact|text|call|whatsapp|add) (?:me|us) (?:on|at|via|@)\b|\bwhats ?app\b|\btelegram\b ?@"),
+    _rule("spam", 0.8, "earn earns earned make makes made making earning work working click free promo discount buy order limited viagra cialis casino bitcoin crypto forex binary guaranteed dating", r"\b(?:earn|make|made|making|earning)\w* \$? ?\d[\d,.]*k?(?: ?(?:dollars|usd|euros|pounds))?"
           r"(?: \w+){0,6} (?:per|a|every|each|in a|in one) (?:day|week|month|hour)\b"
           r"|\bwork(?:ing)? from home\b.{0,60}\b(?:earn|make|\$|income)|\bclick (?:here|the link|this link|my link|below)\b"
           r"|\bfree (?:money|bitcoin|crypto|iphone|gift ?cards?|followers)\b|\bpromo code\b|\bdiscount code\b"
           r"|\b(?:buy|order) now\b|\blimited (?:time )?offer\b|\bviagra\b|\bcialis\b|\bcasino bonus\b"
           r"|\b(?:bitcoin|crypto|forex|binary) (?:investment|trading|mining) (?:expert|manager|platform|opportunity)\b"
           r"|\bguaranteed (?:income|profit|returns)\b|\bdating (?:site|app)\b.{0,40}(?:free|join|click)"),
-    _rule("spam", 0.5, r"(?<![\w$€£.,])\+?\(?\d{2,4}\)?(?:[ .-]?\d{2,4}){2,4}(?![\w.,]\d)"),
+    _rule("spam", 0.5, "", r"(?<![\w$€£.,])\+?\(?\d{2,4}\)?(?:[ .-]?\d{2,4}){2,4}(?![\w.,]\d)"),
 )
 
 # Sentence words that show a pattern is being quoted to reject it, not asserted.
@@ -130,10 +148,26 @@ _ECHO = re.compile(r"\({3}\s*[^()\n]{1,60}?\s*\){3}")
 _REJECTABLE = frozenset({"coded_hate", "identity_attack"})
 
 
-def scan(normalized: NormalizedText, evidence: Evidence) -> None:
-    """Add a hit for every rule that matches, with its span on the original text."""
+_DIGIT_RUN = re.compile(r"\d\d")
+
+
+def scan(normalized: NormalizedText, words: frozenset[str], evidence: Evidence) -> None:
+    """Add a hit for every rule that matches, with its span on the original text.
+
+    `words` is the set of the normalized text's tokens; a rule without triggers (phone numbers)
+    runs when the text has digits.
+    """
     text = normalized.text
+    has_digits = None
     for rule in RULES:
+        if rule.triggers:
+            if rule.triggers.isdisjoint(words):
+                continue
+        else:
+            if has_digits is None:
+                has_digits = _DIGIT_RUN.search(text) is not None
+            if not has_digits:
+                continue
         for match in rule.pattern.finditer(text):
             weight = 1.0
             if rule.attribute in _REJECTABLE:
@@ -145,6 +179,8 @@ def scan(normalized: NormalizedText, evidence: Evidence) -> None:
             evidence.add(Hit(rule.attribute, rule.score * weight, span, PHASE))
             for attribute, score in rule.also:
                 evidence.add(Hit(attribute, score * weight, span, PHASE))
+    if "(((" not in normalized.original:
+        return
     for match in _ECHO.finditer(normalized.original):
         weight = 0.3 if REJECTION_MARKERS.search(
             _sentence_around(normalized.original.lower(), match.start(), match.end())) else 1.0

@@ -15,28 +15,36 @@ from rostra.moderation.lexicon import TOKEN
 REPEATS = "repeats"
 LINKS = "links"
 
+_CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_SMALL = re.compile(r"[a-zß-öø-ÿ]")
 _LONG_RUN = re.compile(r"(.)\1{7,}")
 _REPEATED_WORD = re.compile(r"(?<![^\W_])([^\W_]+)(?:\W+\1(?![^\W_])){3,}")
 _URL = re.compile(
     r"(?:https?://|www\.)[^\s<>\"']+|(?<![@\w.-])[a-z0-9][a-z0-9-]{1,62}\.(?:com|net|org|io|ly|co|xyz|info|"
     r"biz|ru|top|click|link|shop|site|online|me|tv|gg|store|live|club)\b(?:/[^\s<>\"']*)?", re.IGNORECASE)
+_MAY_HAVE_LINK = re.compile(r"\.[A-Za-z]{2}|://")
 _SHORTENERS = re.compile(r"\b(?:bit\.ly|tinyurl\.com|t\.co|goo\.gl|is\.gd|cutt\.ly|ow\.ly|rebrand\.ly|shorturl\.at|tiny\.cc)\b",
                          re.IGNORECASE)
 _SHINGLE = 3
 
 
-def scan_repeats(normalized: NormalizedText, recent_texts: tuple[str, ...], evidence: Evidence) -> None:
-    """Shouting in capitals, long runs of one character, a word said over and over, copies of the author's recent posts."""
+def scan_repeats(normalized: NormalizedText, words: frozenset[str], recent_texts: tuple[str, ...],
+                 evidence: Evidence) -> None:
+    """Shouting in capitals, long runs of one character, a word said over and over, copies of the author's recent posts.
+
+    `words` is the set of the normalized text's tokens: few distinct words among many is what repetition looks like.
+    """
     original = normalized.original
-    letters = [char for char in original if char.isalpha()]
-    if len(letters) >= 20:
-        capitals = sum(char.isupper() for char in letters) / len(letters)
-        if capitals >= 0.7:
+    capitals = len(_CAPITAL.findall(original))
+    if capitals >= 14:
+        letters = capitals + len(_SMALL.findall(original))
+        if letters >= 20 and capitals >= 0.7 * letters:
             evidence.add(Hit("spam", 0.55, (0, len(original)), REPEATS))
     for match in _LONG_RUN.finditer(original):
         if not match.group(1).isspace():
             evidence.add(Hit("spam", 0.4, match.span(), REPEATS))
-    for match in _REPEATED_WORD.finditer(normalized.text):
+    repeated_tokens = len(normalized.text.split()) - len(words)
+    for match in _REPEATED_WORD.finditer(normalized.text) if repeated_tokens >= 3 else ():
         evidence.add(Hit("spam", 0.65, normalized.span_to_original(*match.span()), REPEATS))
     if recent_texts and len(normalized.text) >= 40:
         shingles = _shingles(normalized.text)
@@ -49,6 +57,8 @@ def scan_repeats(normalized: NormalizedText, recent_texts: tuple[str, ...], evid
 def scan_links(normalized: NormalizedText, evidence: Evidence) -> None:
     """Links: one citation is ordinary, shorteners and many links are what spam looks like."""
     original = normalized.original
+    if not _MAY_HAVE_LINK.search(original):
+        return
     links = [match.span() for match in _URL.finditer(original)]
     if not links:
         return

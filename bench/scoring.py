@@ -1,0 +1,148 @@
+"""Moderation engine speed on one core: fast-tier batches, the whole pipeline, latency, memory,
+and alt-profanity-check on the same comments for comparison.
+
+Usage: .venv/bin/python bench/scoring.py [--comments 20000] [--seed 7]
+(alt-profanity-check comes with the `bench` extra: .venv/bin/pip install -e '.[bench]')
+Comments are synthetic, about 200 characters, about one in ten abusive, built from fragments below.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ[_variable] = "1"
+
+import argparse
+import random
+import resource
+import statistics
+import sys
+import time
+
+from rostra.moderation import CommentInput, Engine, StoryContext
+
+OPENINGS = ["I think", "Honestly,", "The article says", "As a local resident,", "Frankly", "My view is that",
+            "Not sure about this, but", "Read the report:", "Again,", "Let's be clear:"]
+SUBJECTS = ["the council", "the new budget", "this government", "the bus cuts", "the mayor's plan",
+            "the housing policy", "the school board", "the climate target", "our hospital", "the new tax",
+            "the stadium deal", "the library closures", "the police chief", "the opposition"]
+CLAIMS = ["is a mistake that will cost families for years", "makes sense if you look at the numbers",
+          "was decided behind closed doors", "ignores what residents actually asked for",
+          "is the best news this town has had in a while", "needs a proper public debate first",
+          "is propaganda dressed up as reform", "will hurt the poorest neighbourhoods most",
+          "deserves more coverage than it got", "has been handled badly from the start"]
+DETAILS = ["The figures in the third paragraph do not add up.", "My neighbours feel the same way.",
+           "We were promised the opposite at the last election.", "Other cities tried this and it worked.",
+           "I would like to see the full costings published.", "Thanks for reporting on it.",
+           "Nobody asked the people who use the service every day.", "It is time for an independent review."]
+ABUSE = ["You are a fucking idiot and everyone knows it.", "Shut up, you pathetic loser.",
+         "I will find you and make you pay.", "Check out my channel https://bit.ly/3xYz for the truth!!!",
+         "The globalists control the banks and the media.", "Go back where you came from, you f4gg0t.",
+         "Send nudes, you know you want to.", "Someone should shoot the mayor."]
+STORY = StoryContext("Council passes budget with cuts to libraries and bus routes",
+                     "The city council approved next year's budget, closing two branch libraries and cutting three "
+                     "bus routes to cover a shortfall in pension payments. The mayor said the cuts were necessary.")
+
+
+def synthetic_comments(count: int, seed: int) -> list[str]:
+    """About 200-character comments, one in ten abusive."""
+    rng = random.Random(seed)
+    comments = []
+    for _ in range(count):
+        parts = [f"{rng.choice(OPENINGS)} {rng.choice(SUBJECTS)} {rng.choice(CLAIMS)}."]
+        if rng.random() < 0.1:
+            parts.insert(rng.randrange(2), rng.choice(ABUSE))
+        while sum(len(part) + 1 for part in parts) < 190:
+            parts.append(rng.choice(DETAILS))
+        comments.append(" ".join(parts)[:230])
+    return comments
+
+
+def throughput(function, items: list, batch: int) -> float:
+    """Items per second when `function` is called on consecutive batches."""
+    start = time.perf_counter()
+    for offset in range(0, len(items), batch):
+        function(items[offset:offset + batch])
+    return len(items) / (time.perf_counter() - start)
+
+
+def latencies_ms(function, items: list) -> list[float]:
+    timings = []
+    for item in items:
+        start = time.perf_counter()
+        function(item)
+        timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def peak_memory_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--comments", type=int, default=20_000, help="comments per measurement (default 20000)")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+    texts = synthetic_comments(args.comments, args.seed)
+    single = texts[: min(len(texts), 3000)]
+    memory_before = peak_memory_mib()
+    load_start = time.perf_counter()
+    engine = Engine.default()
+    engine.moderate(CommentInput("warm up"))
+    load_seconds = time.perf_counter() - load_start
+
+    rows = []
+    fast = throughput(engine.scores, texts, 1000)
+    rows.append(("Rostra fast tier, batched scores", f"{fast:,.0f}/s", "≥ 10,000/s"))
+    comments = [CommentInput(text, STORY) for text in texts]
+    whole = throughput(engine.moderate_many, comments, 256)
+    rows.append(("Rostra whole pipeline with spans, batched", f"{whole:,.0f}/s", "≥ 2,000/s"))
+    timings = latencies_ms(lambda text: engine.moderate(CommentInput(text, STORY)), single)
+    rows.append(("Rostra one at a time, p50", f"{percentile(timings, 0.5):.3f} ms", ""))
+    rows.append(("Rostra one at a time, p99", f"{percentile(timings, 0.99):.3f} ms", "< 2 ms"))
+    rows.append(("Rostra one at a time", f"{1000 / statistics.mean(timings):,.0f}/s", ""))
+    rows.append(("Rostra model load and first comment", f"{load_seconds:.2f} s", "≤ 2 s"))
+    rows.append(("Peak memory, Rostra engine (process RSS)", f"{peak_memory_mib():.0f} MiB",
+                 f"{memory_before:.0f} MiB before loading"))
+
+    try:
+        from profanity_check import predict_prob
+    except ImportError:
+        predict_prob = None
+    if predict_prob is not None:
+        predict_prob(["warm up"])
+        theirs_batched = throughput(predict_prob, texts, 1000)
+        theirs_single = latencies_ms(lambda text: predict_prob([text]), single)
+        theirs_rate = 1000 / statistics.mean(theirs_single)
+        rows.append(("alt-profanity-check, batched (one score, no spans)", f"{theirs_batched:,.0f}/s", ""))
+        rows.append(("alt-profanity-check, one call at a time", f"{theirs_rate:,.0f}/s",
+                     f"p99 {percentile(theirs_single, 0.99):.3f} ms"))
+        rows.append(("Ratio Rostra fast tier / alt-profanity-check batched", f"{fast / theirs_batched:.2f}×", ""))
+        rows.append(("Ratio Rostra pipeline / alt-profanity-check batched", f"{whole / theirs_batched:.2f}×", ""))
+        rows.append(("Ratio Rostra one at a time / alt-profanity-check one at a time",
+                     f"{(1000 / statistics.mean(timings)) / theirs_rate:.2f}×", ""))
+        rows.append(("Peak memory, with alt-profanity-check loaded", f"{peak_memory_mib():.0f} MiB", ""))
+    else:
+        rows.append(("alt-profanity-check", "not installed", "pip install -e '.[bench]'"))
+
+    mean_length = statistics.mean(len(text) for text in texts)
+    print(f"model {engine.model}; {len(texts):,} synthetic comments, mean {mean_length:.0f} characters; "
+          f"one core; Python {sys.version.split()[0]}\n")
+    print(f"| {'measure':<62} | {'result':>14} | target / note")
+    print(f"|{'-' * 64}|{'-' * 16}|{'-' * 20}")
+    for name, value, note in rows:
+        print(f"| {name:<62} | {value:>14} | {note}")
+
+
+if __name__ == "__main__":
+    main()
