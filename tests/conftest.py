@@ -1,6 +1,6 @@
-"""Shared fixtures: real SQLite and PostgreSQL databases, the real app behind a real HTTP client.
+"""Shared fixtures: real SQLite and PostgreSQL databases, and the test Redis.
 
-`database_url` is parametrized over both databases. PostgreSQL comes from ROSTRA_TEST_POSTGRES_URL
+`database` is parametrized over both databases. PostgreSQL comes from ROSTRA_TEST_POSTGRES_URL
 (scripts/test sets it); when it is unset or unreachable its variants skip locally and FAIL under CI.
 Each backend is migrated once per session; each test then starts from empty tables (a fresh copy of
 the migrated SQLite file, or TRUNCATE on a PostgreSQL schema of this session's own).
@@ -11,26 +11,18 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-import warnings
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-with warnings.catch_warnings():  # Starlette nudges towards httpx2; httpx is what the project installs
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
-
-from rostra.config import Settings
-from rostra.moderation.verdict import CommentInput, Reason, Verdict
 from rostra.store import Store
 from rostra.store.tables import metadata
 
 POSTGRES_URL = os.environ.get("ROSTRA_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("ROSTRA_TEST_REDIS_URL")
-TEST_SECRET = "test-secret-key-not-for-production"
 
 
 def unavailable(what: str) -> None:
@@ -40,20 +32,18 @@ def unavailable(what: str) -> None:
     pytest.skip(f"{what} is not available")
 
 
-@dataclass
-class FakeEngine:
-    """A stand-in for the moderation engine: '[hold]' in a text holds it, '[reject]' rejects it."""
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The test Redis (database 15 by default), checked to answer."""
+    import redis
 
-    seen: list[CommentInput] = field(default_factory=list)
-
-    def moderate(self, comment: CommentInput) -> Verdict:
-        self.seen.append(comment)
-        for marker, decision, score in (("[reject]", "reject", 0.97), ("[hold]", "hold", 0.7)):
-            start = comment.text.find(marker)
-            if start >= 0:
-                reason = Reason("toxicity", score, ((start, start + len(marker)),), "fake")
-                return Verdict(decision, {"toxicity": score}, (reason,), "fake-engine-1")
-        return Verdict("approve", {"toxicity": 0.01}, (), "fake-engine-1")
+    if not REDIS_URL:
+        unavailable("Redis (ROSTRA_TEST_REDIS_URL)")
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.ConnectionError as error:
+        unavailable(f"Redis at ROSTRA_TEST_REDIS_URL ({error})")
+    return REDIS_URL
 
 
 @pytest.fixture(scope="session")
@@ -120,67 +110,3 @@ def database(request, tmp_path) -> Database:
         connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     store.close()
     return Database("postgresql", url)
-
-
-def make_settings(database: Database, tmp_path, **values) -> Settings:
-    """Test settings: no demo, no rate limits unless a test asks for them."""
-    defaults = {
-        "data_dir": str(tmp_path / "data"),
-        "database_url": database.url,
-        "secret_key": TEST_SECRET,
-        "demo": False,
-        "rate_limit_ip_per_minute": 0,
-        "rate_limit_author_per_minute": 0,
-    }
-    return Settings(**{**defaults, **values})
-
-
-@dataclass
-class Server:
-    """The real app with a real HTTP client; `reader()` opens a client with its own cookie jar."""
-
-    app: object
-    engine: FakeEngine
-    clients: list[TestClient]
-
-    @property
-    def store(self) -> Store:
-        return self.app.state.services.store
-
-    def reader(self, **headers) -> TestClient:
-        client = TestClient(self.app, headers=headers)
-        client.__enter__()
-        self.clients.append(client)
-        return client
-
-
-@pytest.fixture
-def make_server(database: Database, tmp_path) -> Iterator[Callable[..., Server]]:
-    """Builds the app over this test's database; keyword arguments override settings."""
-    from rostra.app import create_app
-
-    servers: list[Server] = []
-
-    def build(engine=None, limiter=None, **values) -> Server:
-        settings = make_settings(database, tmp_path, **values)
-        engine = engine or FakeEngine()
-        app = create_app(settings, engine=engine, limiter=limiter)
-        server = Server(app, engine, [])
-        servers.append(server)
-        return server
-
-    yield build
-    for server in servers:
-        for client in server.clients:
-            client.__exit__(None, None, None)
-        server.store.close()
-
-
-@pytest.fixture
-def server(make_server) -> Server:
-    return make_server()
-
-
-@pytest.fixture
-def client(server: Server) -> TestClient:
-    return server.reader()

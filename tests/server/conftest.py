@@ -1,11 +1,87 @@
-"""Fixtures of the server tests: a story on the default site to comment on."""
+"""Server fixtures: the real app over each test's database, behind real HTTP clients."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import pytest
-from server_support import ORIGIN
+from server_support import ORIGIN, TEST_SECRET, FakeEngine
+
+from rostra.config import Settings
+from rostra.store import Store
+
+with warnings.catch_warnings():  # Starlette nudges towards httpx2; httpx is what the project installs
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+
+def make_settings(database, tmp_path, **values) -> Settings:
+    """Test settings: no demo, no rate limits unless a test asks for them."""
+    defaults = {
+        "data_dir": str(tmp_path / "data"),
+        "database_url": database.url,
+        "secret_key": TEST_SECRET,
+        "demo": False,
+        "rate_limit_ip_per_minute": 0,
+        "rate_limit_author_per_minute": 0,
+    }
+    return Settings(**{**defaults, **values})
+
+
+@dataclass
+class Server:
+    """The real app; `reader()` opens an HTTP client with a cookie jar of its own (one reader)."""
+
+    app: object
+    engine: FakeEngine
+    clients: list[TestClient]
+
+    @property
+    def store(self) -> Store:
+        return self.app.state.services.store
+
+    def reader(self, **headers) -> TestClient:
+        client = TestClient(self.app, headers=headers)
+        client.__enter__()
+        self.clients.append(client)
+        return client
 
 
 @pytest.fixture
-def story(client) -> dict:
+def make_server(database, tmp_path) -> Iterator[Callable[..., Server]]:
+    """Builds the app over this test's database; keyword arguments override settings."""
+    from rostra.app import create_app
+
+    servers: list[Server] = []
+
+    def build(engine=None, limiter=None, **values) -> Server:
+        engine = engine or FakeEngine()
+        app = create_app(make_settings(database, tmp_path, **values), engine=engine, limiter=limiter)
+        server = Server(app, engine, [])
+        servers.append(server)
+        return server
+
+    yield build
+    for server in servers:
+        for client in server.clients:
+            client.__exit__(None, None, None)
+        server.store.close()
+
+
+@pytest.fixture
+def server(make_server) -> Server:
+    return make_server()
+
+
+@pytest.fixture
+def client(server: Server) -> TestClient:
+    return server.reader()
+
+
+@pytest.fixture
+def story(client: TestClient) -> dict:
     response = client.post("/api/v1/stories", json={"url": f"{ORIGIN}/news/1", "title": "Council budget"})
     assert response.status_code == 201, response.text
     return response.json()

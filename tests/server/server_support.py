@@ -1,6 +1,38 @@
-"""Small helpers the server tests share (imported as a plain module: tests/server is on sys.path)."""
+"""Helpers the server tests share, importable as a plain module (tests/server is on sys.path), also by
+the uvicorn workers of the multi-process tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rostra.moderation.verdict import CommentInput, Reason, Verdict
 
 ORIGIN = "http://127.0.0.1:8000"
+TEST_SECRET = "test-secret-key-not-for-production"
+
+
+@dataclass
+class FakeEngine:
+    """A stand-in for the moderation engine: '[hold]' in a text holds it, '[reject]' rejects it."""
+
+    seen: list[CommentInput] = field(default_factory=list)
+
+    def moderate(self, comment: CommentInput) -> Verdict:
+        self.seen.append(comment)
+        for marker, decision, score in (("[reject]", "reject", 0.97), ("[hold]", "hold", 0.7)):
+            start = comment.text.find(marker)
+            if start >= 0:
+                reason = Reason("toxicity", score, ((start, start + len(marker)),), "fake")
+                return Verdict(decision, {"toxicity": score}, (reason,), "fake-engine-1")
+        return Verdict("approve", {"toxicity": 0.01}, (), "fake-engine-1")
+
+
+def app_with_fake_engine():
+    """uvicorn factory for worker processes: settings from ROSTRA_* variables, the fake engine."""
+    from rostra.app import create_app
+    from rostra.config import Settings
+
+    return create_app(Settings.load(), engine=FakeEngine(), migrate=False)
 
 
 def post(client, story_id: int, body: str, **fields):
