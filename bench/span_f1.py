@@ -1,0 +1,74 @@
+"""Toxic-span F1 of the engine on the SemEval-2021 Task 5 data, scored as the task defines it.
+
+For each post: F1 between the predicted and the gold sets of character offsets (1 when both are
+empty, 0 when only one is); the figure is the mean over posts. The task's best system scored 0.708
+on its test split. Predicted characters are the spans the engine reports for the toxicity-type
+attributes (toxicity, severe toxicity, insult, profanity, threat, identity attack, sexually
+explicit) that reach their threshold.
+
+Usage: .venv/bin/python bench/span_f1.py [--data ../shared/data/toxic_spans_semeval2021] [--split test]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import csv
+import statistics
+from pathlib import Path
+
+from rostra.moderation import CommentInput, Engine, Policy
+from rostra.moderation.spans import characters
+
+TOXIC_ATTRIBUTES = ("toxicity", "severe_toxicity", "insult", "profanity", "threat", "identity_attack",
+                    "sexually_explicit")
+
+
+def span_f1(predicted: set[int], gold: set[int]) -> float:
+    if not gold and not predicted:
+        return 1.0
+    if not gold or not predicted:
+        return 0.0
+    shared = len(predicted & gold)
+    if not shared:
+        return 0.0
+    precision, recall = shared / len(predicted), shared / len(gold)
+    return 2 * precision * recall / (precision + recall)
+
+
+def predicted_characters(engine: Engine, texts: list[str]) -> list[set[int]]:
+    verdicts = engine.moderate_many([CommentInput(text) for text in texts])
+    return [characters((start, end) for attribute in TOXIC_ATTRIBUTES
+                       for start, end, _ in verdict.span_scores.get(attribute, ())) for verdict in verdicts]
+
+
+def load(path: Path) -> tuple[list[str], list[set[int]]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [row["text"] for row in rows], [set(ast.literal_eval(row["spans"])) for row in rows]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default="../shared/data/toxic_spans_semeval2021", type=Path)
+    parser.add_argument("--split", default="test", choices=("train", "trial", "test"))
+    args = parser.parse_args()
+    texts, gold = load(args.data / f"tsd_{args.split}.csv")
+    base = Engine.default()
+    engines = {"default policy": base,
+               "thresholds 0.5 (more likely than not)": Engine(
+                   Policy.from_mapping({"thresholds": {attribute: 0.5 for attribute in TOXIC_ATTRIBUTES},
+                                        "allow_untargeted_profanity": False}), base.scorer)}
+    print(f"model {base.model}; SemEval-2021 Task 5 {args.split} split, {len(texts)} posts "
+          f"({sum(not g for g in gold)} with no gold span)\n")
+    print(f"| {'engine policy':<40} | span F1 | posts with predicted spans")
+    print(f"|{'-' * 42}|---------|------")
+    for name, engine in engines.items():
+        predicted = predicted_characters(engine, texts)
+        score = statistics.mean(span_f1(p, g) for p, g in zip(predicted, gold))
+        with_spans = sum(bool(p) for p in predicted)
+        print(f"| {name:<40} | {score:.4f}  | {with_spans}/{len(texts)}")
+
+
+if __name__ == "__main__":
+    main()
