@@ -7,27 +7,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
-from server_support import ORIGIN, TEST_SECRET, FakeEngine
+from server_support import ORIGIN, FakeEngine, make_settings
 
-from rostra.config import Settings
 from rostra.store import Store
 
 with warnings.catch_warnings():  # Starlette nudges towards httpx2; httpx is what the project installs
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
-
-
-def make_settings(database, tmp_path, **values) -> Settings:
-    """Test settings: no demo, no rate limits unless a test asks for them."""
-    defaults = {
-        "data_dir": str(tmp_path / "data"),
-        "database_url": database.url,
-        "secret_key": TEST_SECRET,
-        "demo": False,
-        "rate_limit_ip_per_minute": 0,
-        "rate_limit_author_per_minute": 0,
-    }
-    return Settings(**{**defaults, **values})
 
 
 @dataclass
@@ -56,8 +42,9 @@ def make_server(database, tmp_path) -> Iterator[Callable[..., Server]]:
 
     servers: list[Server] = []
 
-    def build(engine=None, limiter=None, **values) -> Server:
-        engine = engine or FakeEngine()
+    def build(engine=None, limiter=None, real_engine: bool = False, **values) -> Server:
+        """`real_engine=True` runs the shipped moderation engine instead of the fake one."""
+        engine = None if real_engine else engine or FakeEngine()
         app = create_app(make_settings(database, tmp_path, **values), engine=engine, limiter=limiter)
         server = Server(app, engine, [])
         servers.append(server)

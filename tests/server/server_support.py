@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rostra.config import Settings
 from rostra.moderation.verdict import CommentInput, Reason, Verdict
 
 ORIGIN = "http://127.0.0.1:8000"
@@ -27,10 +28,22 @@ class FakeEngine:
         return Verdict("approve", {"toxicity": 0.01}, (), "fake-engine-1")
 
 
+def make_settings(database, tmp_path, **values) -> Settings:
+    """Test settings: no demo, no rate limits unless a test asks for them."""
+    defaults = {
+        "data_dir": str(tmp_path / "data"),
+        "database_url": database.url,
+        "secret_key": TEST_SECRET,
+        "demo": False,
+        "rate_limit_ip_per_minute": 0,
+        "rate_limit_author_per_minute": 0,
+    }
+    return Settings(**{**defaults, **values})
+
+
 def app_with_fake_engine():
     """uvicorn factory for worker processes: settings from ROSTRA_* variables, the fake engine."""
     from rostra.app import create_app
-    from rostra.config import Settings
 
     return create_app(Settings.load(), engine=FakeEngine(), migrate=False)
 
