@@ -19,9 +19,9 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from rostra.actions.apikeys import ApiKey, verify_key
+from rostra.actions.moderation import ModerationEngine
 from rostra.config import Settings
 from rostra.guards.ratelimit import RateLimiter
-from rostra.actions.moderation import ModerationEngine
 from rostra.moderation import Engine, Policy
 from rostra.perspective.analyze import MAX_COMMENT_BYTES, analyze
 from rostra.perspective.coral import SigningSecret, parse_secrets
@@ -42,6 +42,7 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 KEY_HEADER = "X-Goog-Api-Key"
 
 log = logging.getLogger("rostra.perspective")
+# On import, so that every process serving these routes (either server, any worker) redacts keys.
 install_access_log_redaction()
 router = APIRouter(tags=["Perspective API"])
 
@@ -113,12 +114,7 @@ async def suggest_score(request: Request) -> JSONResponse:
     try:
         service = service_for(request)
         await run_in_threadpool(service.authorize, api_key_of(request))
-        payload = await json_body(request)
-        token = payload.get("clientToken", payload.get("client_token")) if isinstance(payload, dict) else None
-        if not isinstance(payload, dict) or "comment" not in payload:
-            raise analyzer_error("COMMENT_EMPTY", "Comment must be non-empty.")
-        if token is not None and not isinstance(token, str):
-            raise invalid_field("clientToken", "Invalid value at 'clientToken' (TYPE_STRING)")
+        token = suggestion_token(await json_body(request))
     except PerspectiveError as error:
         return error_response(error)
     return JSONResponse({} if token is None else {"clientToken": token})
@@ -128,6 +124,16 @@ async def suggest_score(request: Request) -> JSONResponse:
 async def discovery(request: Request) -> JSONResponse:
     """What `googleapiclient.discovery.build(..., discoveryServiceUrl=...)` reads; calls go to this host."""
     return JSONResponse(discovery_document(str(request.base_url)))
+
+
+def suggestion_token(payload: Any) -> str | None:
+    """The `clientToken` of a SuggestCommentScore request, once its comment is known to be there."""
+    if not isinstance(payload, dict) or not payload.get("comment"):
+        raise analyzer_error("COMMENT_EMPTY", "Comment must be non-empty.")
+    token = payload.get("clientToken", payload.get("client_token"))
+    if token is not None and not isinstance(token, str):
+        raise invalid_field("clientToken", f"Invalid value at 'clientToken' (TYPE_STRING), {token!r}")
+    return token
 
 
 def api_key_of(request: Request) -> str | None:
