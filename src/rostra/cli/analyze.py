@@ -16,9 +16,10 @@ from fastapi import FastAPI
 
 from rostra import __version__
 from rostra.api import coral, perspective
-from rostra.config import ConfigError, Settings
+from rostra.config import Settings
 from rostra.guards.ratelimit import limiter_for
-from rostra.moderation import Policy, PolicyError
+from rostra.moderation import Policy
+from rostra.perspective.coral import parse_secrets
 from rostra.store import Store
 
 APP_FACTORY = "rostra.cli.analyze:app_from_environment"
@@ -61,7 +62,9 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         settings = Settings.load(args.config, overrides=overrides)
         Policy.from_mapping(settings.moderation)
-    except (ConfigError, PolicyError) as error:
+        if settings.coral_secret:
+            parse_secrets(settings.coral_secret)
+    except ValueError as error:  # ConfigError, PolicyError or a malformed coral_secret
         print(f"rostra analyze-server: {error}", file=sys.stderr)
         return 2
     options = {"host": settings.host, "port": settings.port, "log_level": settings.log_level}
