@@ -41,20 +41,16 @@ def register(store: Store, username: str, password: str, display_name: str, emai
             f"must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters long", field="password"
         )
     password_hash = _hasher.hash(password)
+    values = {
+        "username": username,
+        "password_hash": password_hash,
+        "display_name": display_name,
+        "email": email,
+        "role": "reader",
+        "created_at": utcnow(),
+    }
     try:
-        with store.write() as connection:
-            return insert_returning_id(
-                connection,
-                accounts,
-                {
-                    "username": username,
-                    "password_hash": password_hash,
-                    "display_name": display_name,
-                    "email": email,
-                    "role": "reader",
-                    "created_at": utcnow(),
-                },
-            )
+        return store.run_write(lambda connection: insert_returning_id(connection, accounts, values))
     except IntegrityError:
         raise Conflict("this username is taken", field="username") from None
 

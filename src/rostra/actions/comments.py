@@ -153,7 +153,7 @@ def post_comment(
         comment_input = _engine_input(connection, story, parent, find_author_id(connection, viewer), text)
     verdict = engine.moderate(comment_input)
     moderated = verdict_columns(verdict)
-    with store.write() as connection:
+    def insert_comment(connection) -> tuple:
         if get_story(connection, story_id).closed:
             raise StoryClosed("this story no longer takes comments", field="story_id")
         author_id = ensure_author(connection, viewer, author_name, author_email)
@@ -181,7 +181,9 @@ def post_comment(
             reasons=moderated["moderation_reasons"],
             model=verdict.model,
         )
-        row = get_comment(connection, comment_id)
+        return get_comment(connection, comment_id), author_id
+
+    row, author_id = store.run_write(insert_comment)
     return comment_json(row, author_id, limits.edit_window_seconds, own_view=True)
 
 
@@ -216,7 +218,7 @@ def edit_comment(
         comment_input = _engine_input(connection, story, parent, row.author_id, text)
     verdict = engine.moderate(comment_input)
     moderated = verdict_columns(verdict)
-    with store.write() as connection:
+    def replace_text(connection):
         current = _own_comment(connection, viewer, comment_id)
         connection.execute(
             update(comments)
@@ -233,13 +235,16 @@ def edit_comment(
             model=verdict.model,
             note="edited by its author",
         )
-        row = get_comment(connection, comment_id)
+        return get_comment(connection, comment_id)
+
+    row = store.run_write(replace_text)
     return comment_json(row, row.author_id, limits.edit_window_seconds, own_view=True)
 
 
 def delete_comment(store: Store, viewer: Viewer, comment_id: int) -> None:
     """The author's own deletion: the text goes, the place in the thread stays while it has replies."""
-    with store.write() as connection:
+
+    def mark_deleted(connection) -> None:
         row = _own_comment(connection, viewer, comment_id)
         connection.execute(
             update(comments)
@@ -248,6 +253,8 @@ def delete_comment(store: Store, viewer: Viewer, comment_id: int) -> None:
         )
         log_status(connection, comment_id, f"author:{row.author_id}", row.status, "deleted",
                    note="deleted by its author")
+
+    store.run_write(mark_deleted)
 
 
 def read_comment(store: Store, viewer: Viewer, comment_id: int, edit_window_seconds: int) -> dict:

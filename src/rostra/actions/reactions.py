@@ -27,7 +27,8 @@ def react(store: Store, viewer: Viewer, comment_id: int, kind: str) -> dict:
     """Set the reader's reaction on a comment (replacing an earlier one of another kind)."""
     if kind not in REACTION_KINDS:
         raise InvalidInput(f"must be one of {', '.join(REACTION_KINDS)}", field="kind")
-    with store.write() as connection:
+
+    def set_reaction(connection) -> dict:
         _approved_comment(connection, comment_id)
         author_id = ensure_author(connection, viewer)
         added = insert_ignoring_duplicates(
@@ -50,10 +51,13 @@ def react(store: Store, viewer: Viewer, comment_id: int, kind: str) -> dict:
             )
         return {"comment_id": comment_id, "kind": kind, "reaction_count": _count(connection, comment_id)}
 
+    return store.run_write(set_reaction)
+
 
 def unreact(store: Store, viewer: Viewer, comment_id: int) -> dict:
     """Take the reader's reaction back; doing it twice is harmless."""
-    with store.write() as connection:
+
+    def remove_reaction(connection) -> dict:
         _approved_comment(connection, comment_id)
         author_id = find_author_id(connection, viewer)
         removed = author_id is not None and connection.execute(
@@ -66,3 +70,5 @@ def unreact(store: Store, viewer: Viewer, comment_id: int) -> dict:
                 .values(reaction_count=comments.c.reaction_count - 1)
             )
         return {"comment_id": comment_id, "kind": None, "reaction_count": _count(connection, comment_id)}
+
+    return store.run_write(remove_reaction)

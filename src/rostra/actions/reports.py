@@ -19,7 +19,8 @@ def report(store: Store, viewer: Viewer, comment_id: int, reason: str, note: str
         raise InvalidInput(f"must be one of {', '.join(REPORT_REASONS)}", field="reason")
     if note is not None and len(note) > MAX_NOTE_CHARS:
         raise InvalidInput(f"at most {MAX_NOTE_CHARS} characters", field="note")
-    with store.write() as connection:
+
+    def record(connection) -> dict:
         status = connection.execute(
             select(comments.c.status).where(comments.c.id == comment_id)
         ).scalar_one_or_none()
@@ -38,4 +39,6 @@ def report(store: Store, viewer: Viewer, comment_id: int, reason: str, note: str
                 reports.c.comment_id == comment_id, reports.c.author_id == author_id
             )
         ).one()
-    return {"id": row.id, "comment_id": comment_id, "reason": row.reason, "created": created}
+        return {"id": row.id, "comment_id": comment_id, "reason": row.reason, "created": created}
+
+    return store.run_write(record)

@@ -75,13 +75,16 @@ def get_or_create_story(store: Store, url: str, title: str | None, text: str | N
         row = connection.execute(select(stories).where(stories.c.url == canonical)).first()
         if row is not None:
             return story_json(row, approved_counts(connection, [row.id]).get(row.id, 0)), False
-    with store.write() as connection:
+
+    def create(connection) -> tuple[dict, bool]:
         site_id = _site_for(connection, canonical)
         values = {"site_id": site_id, "url": canonical, "title": title, "text": text or "", "closed": False,
                   "created_at": utcnow()}
         created = insert_ignoring_duplicates(connection, stories, values, keys=["url"])
         row = connection.execute(select(stories).where(stories.c.url == canonical)).one()
         return story_json(row, approved_counts(connection, [row.id]).get(row.id, 0)), created
+
+    return store.run_write(create)
 
 
 def read_story(store: Store, story_id: int) -> dict:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import fcntl
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -16,6 +21,9 @@ from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
 MIGRATION_LOCK_ID = 0x526F73747261  # "Rostra": serializes migrations from several processes
+MAX_WRITES_PER_COMMIT = 64
+
+Result = TypeVar("Result")
 
 
 class Store:
@@ -35,6 +43,7 @@ class Store:
                 connect_args=connect_args or {},
             )
         self._writer = self.engine.execution_options(rostra_write=True)
+        self._batcher = _CommitBatcher(self._writer, _lock_path(self.url.database)) if self.is_sqlite else None
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -49,6 +58,14 @@ class Store:
         with self._writer.connect() as connection:
             with connection.begin():
                 yield connection
+
+    def run_write(self, job: Callable[[Connection], Result]) -> Result:
+        """Run `job` in a write transaction and return its result once committed. On SQLite, jobs from
+        concurrent requests share one commit (one fsync), each inside its own savepoint."""
+        if self._batcher is not None:
+            return self._batcher.run(job)
+        with self.write() as connection:
+            return job(connection)
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision; safe to call from several processes at once."""
@@ -67,7 +84,101 @@ class Store:
                     connection.commit()
 
     def close(self) -> None:
+        if self._batcher is not None:
+            self._batcher.stop()
         self.engine.dispose()
+
+
+def _lock_path(database: str | None) -> str | None:
+    if not database or database == ":memory:":
+        return None
+    return f"{database}.write-lock"
+
+
+class _CommitBatcher:
+    """One writer thread per process for SQLite: it takes every write job waiting, runs each in a
+    savepoint of one transaction, commits once, and only then answers each job's caller. A job that
+    raises is rolled back alone and its caller gets the exception. Writer threads of several worker
+    processes queue on an flock, which wakes the next one at once (SQLite's own busy wait polls)."""
+
+    def __init__(self, engine: Engine, lock_path: str | None):
+        self._engine = engine
+        self._lock_path = lock_path
+        self._lock_file = None
+        self._jobs: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def run(self, job: Callable[[Connection], Result]) -> Result:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._serve, name="rostra-sqlite-writer", daemon=True)
+                self._thread.start()
+        future: Future = Future()
+        self._jobs.put((job, future))
+        return future.result()
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._thread is not None:
+                self._jobs.put(None)
+                self._thread.join()
+                self._thread = None
+
+    def _serve(self) -> None:
+        if self._lock_path:
+            self._lock_file = open(self._lock_path, "a")  # noqa: SIM115 (held for the thread's life)
+        while True:
+            first = self._jobs.get()
+            if first is None:
+                if self._lock_file:
+                    self._lock_file.close()
+                return
+            batch = [first]
+            while len(batch) < MAX_WRITES_PER_COMMIT:
+                try:
+                    item = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._jobs.put(None)
+                    break
+                batch.append(item)
+            self._commit(batch)
+
+    def _commit(self, batch: list[tuple[Callable, Future]]) -> None:
+        if self._lock_file:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX)
+        try:
+            self._commit_locked(batch)
+        finally:
+            if self._lock_file:
+                fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+
+    def _commit_locked(self, batch: list[tuple[Callable, Future]]) -> None:
+        outcomes: list[tuple[Future, object, BaseException | None]] = []
+        try:
+            with self._engine.connect() as connection:
+                with connection.begin():
+                    for job, future in batch:
+                        savepoint = connection.begin_nested()
+                        try:
+                            value = job(connection)
+                        except Exception as error:
+                            savepoint.rollback()
+                            outcomes.append((future, None, error))
+                        else:
+                            savepoint.commit()
+                            outcomes.append((future, value, None))
+        except Exception as error:
+            for _, future in batch:
+                future.set_exception(error)
+            return
+        for future, value, error in outcomes:
+            if error is None:
+                future.set_result(value)
+            else:
+                future.set_exception(error)
 
 
 def _sqlite_engine(url: str, synchronous: str) -> Engine:
