@@ -24,8 +24,8 @@ RULES_VERSION = "rules-1"
 LEARNED = "learned"
 # Attributes whose score may come from the profanity in a comment alone.
 _PROFANITY_DRIVEN = ("toxicity", "insult", "severe_toxicity")
-# Learned spans below this share of the comment's strongest word weight are left out.
-_SPAN_WEIGHT_SHARE = 0.5
+# Rule hits weaker than this are context, not the characters responsible.
+_RULE_SPAN_MINIMUM = 0.3
 
 
 @dataclass
@@ -169,17 +169,21 @@ class Engine:
                 if attribute == "profanity" or masked.get(attribute, 0.0) < self.policy.hold_threshold(attribute)}
 
     def _spans(self, item: _Work, attribute: str, score: float) -> tuple[tuple[int, int, float], ...]:
-        """The characters behind an attribute's score: rule hits, and the learned model's strongest words."""
-        found = item.evidence.spans_for(attribute, minimum=0.3)
-        if self.scorer is not None and attribute in (item.learned or {}) and attribute in self.scorer.attributes:
+        """The characters behind an attribute's score: rule hits, and the words the learned model leans on.
+
+        A word counts when its share of the log-odds reaches the scorer's span threshold (tuned on the
+        toxic-spans training posts); its weight is scaled so the strongest word carries the score.
+        """
+        found = item.evidence.spans_for(attribute, minimum=_RULE_SPAN_MINIMUM)
+        if self.scorer is not None and attribute in (item.learned or {}):
+            threshold = max(self.scorer.span_threshold, 1e-6)
             explained = [(start, end, weight) for start, end, weight in
-                         self.scorer.explain(item.normalized.text, attribute) if weight > 0]
+                         self.scorer.explain(item.normalized.text, attribute) if weight >= threshold]
             if explained:
                 strongest = max(weight for _, _, weight in explained)
                 for start, end, weight in explained:
-                    if weight >= _SPAN_WEIGHT_SHARE * strongest:
-                        original_start, original_end = item.normalized.span_to_original(start, end)
-                        found.append((original_start, original_end, round(min(1.0, weight / strongest * score), 4)))
+                    original_start, original_end = item.normalized.span_to_original(start, end)
+                    found.append((original_start, original_end, round(score * weight / strongest, 4)))
         return tuple(sorted(set(found)))
 
     def _phase_of(self, item: _Work, attribute: str, score: float) -> str:
