@@ -35,7 +35,6 @@ from rostra.store.queries import (
     page_of_children,
     sort_key,
     utcnow,
-    visible_reply_counts,
 )
 from rostra.store.tables import comments
 
@@ -323,9 +322,7 @@ def list_comments(
         items = [comment_json(row, viewer_author_id, edit_window_seconds) for row in rows]
         level = items
         for remaining in range(depth, -1, -1):
-            ids = [item["id"] for item in level]
-            counts = visible_reply_counts(connection, ids)
-            nested = first_replies(connection, ids, replies) if remaining else {}
+            nested, counts = first_replies(connection, [item["id"] for item in level], replies if remaining else 0)
             next_level = []
             for item in level:
                 children = [

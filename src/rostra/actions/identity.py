@@ -19,10 +19,12 @@ class Viewer:
 
     guest_key: str
     account_id: int | None = None
+    is_new: bool = False
 
     @classmethod
     def new_guest(cls) -> Viewer:
-        return cls(guest_key=secrets.token_urlsafe(24))
+        """A reader without a session yet: nothing in the database can be theirs."""
+        return cls(guest_key=secrets.token_urlsafe(24), is_new=True)
 
     @property
     def rate_limit_key(self) -> str:
@@ -31,6 +33,8 @@ class Viewer:
 
 def find_author_id(connection: Connection, viewer: Viewer) -> int | None:
     """The viewer's author row, if they ever wrote, reacted or reported."""
+    if viewer.is_new:
+        return None
     if viewer.account_id is not None:
         condition = authors.c.account_id == viewer.account_id
     else:

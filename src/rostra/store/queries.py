@@ -121,19 +121,28 @@ def page_of_children(
     return list(connection.execute(query.order_by(*order).limit(limit)))
 
 
-def first_replies(connection: Connection, parent_ids: Sequence[int], limit: int) -> dict[int, list[Row]]:
-    """The oldest `limit` visible replies of each parent, in one query."""
+def first_replies(
+    connection: Connection, parent_ids: Sequence[int], limit: int
+) -> tuple[dict[int, list[Row]], dict[int, int]]:
+    """The oldest `limit` visible replies of each parent, and how many visible replies each has,
+    in one query."""
     if not parent_ids or limit <= 0:
-        return {}
+        return {}, visible_reply_counts(connection, parent_ids)
     position = func.row_number().over(partition_by=comments.c.parent_id, order_by=comments.c.id).label("position")
+    total = func.count().over(partition_by=comments.c.parent_id).label("total")
     ranked = (
-        _comment_select().add_columns(position).where(comments.c.parent_id.in_(parent_ids), VISIBLE).subquery()
+        _comment_select()
+        .add_columns(position, total)
+        .where(comments.c.parent_id.in_(parent_ids), VISIBLE)
+        .subquery()
     )
     rows = connection.execute(select(ranked).where(ranked.c.position <= limit).order_by(ranked.c.id))
     replies: dict[int, list[Row]] = {}
+    totals: dict[int, int] = {}
     for row in rows:
         replies.setdefault(row.parent_id, []).append(row)
-    return replies
+        totals[row.parent_id] = row.total
+    return replies, totals
 
 
 def visible_reply_counts(connection: Connection, parent_ids: Sequence[int]) -> dict[int, int]:
