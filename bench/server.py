@@ -165,36 +165,49 @@ class ServerProcess:
         )
         log.close()
         deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
+        while self.process.poll() is None and time.monotonic() < deadline:
             try:
                 if run_async(Client(self.port).request("GET", ready_path)).status == 200:
+                    self.wait_until_idle()
                     return
             except HttpError:
                 pass
             time.sleep(0.2)
+        exit_code = self.process.poll()
         self.stop()
+        why = f"exited with status {exit_code}" if exit_code is not None else f"did not answer GET {ready_path}"
         tail = self.log_path.read_text(errors="replace")[-3000:]
-        raise RuntimeError(f"{self.name} did not answer GET {ready_path} on port {self.port}:\n{tail}")
+        raise RuntimeError(f"{self.name} {why}; end of its log {self.log_path}:\n{tail}")
+
+    def wait_until_idle(self, timeout_s: float = 120) -> None:
+        """A worker still starting up (loading Rostra's moderation model) would take CPU from the first
+        cell: wait until the whole server uses almost no CPU for half a second."""
+        deadline = time.monotonic() + timeout_s
+        before = self.cpu_seconds()
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            now = self.cpu_seconds()
+            if now - before < 0.05:
+                return
+            before = now
 
     def cpu_seconds(self) -> float:
         return session_cpu_seconds(self.process.pid) if self.process else 0.0
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            self.process = None
+        """SIGTERM to the whole session, SIGKILL to whatever is left of it after 15 seconds."""
+        if self.process is None:
             return
-        for sig, wait_s in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-            try:
-                os.killpg(self.process.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                self.process.wait(wait_s)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            pass
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(5)
         self.process = None
 
 
@@ -550,11 +563,12 @@ class Ledger:
 def make_operation(target: Target, load: str, clients: int, ledger: Ledger):
     story = write_story(load, clients)
     offsets: dict[int, int] = {}
+    readers: dict[int, int] = {}
 
     async def write(client: Client, n: int) -> Response:
         attempt = WriteAttempt(new_token(), story)
         ledger.attempts.append(attempt)
-        author = f"Bench reader {id(client) % 10007}"
+        author = f"Bench reader {readers.setdefault(id(client), len(readers) + 1)}"
         response = await target.post_comment(client, story, comment_text(n, attempt.token), author)
         attempt.status = response.status
         if 200 <= response.status < 300:
@@ -574,13 +588,13 @@ def make_operation(target: Target, load: str, clients: int, ledger: Ledger):
     return operation
 
 
-def summarize(run, kind: str | None, duration_s: float) -> dict:
-    done, sample = run.completed(kind), run.overlapping(kind)
+def summarize(run, kind: str | None) -> dict:
+    sample = run.overlapping(kind)
     latencies = [r.ended - r.began for r in sample]
-    ok_sizes = [r.size for r in done if 200 <= r.status < 300]
+    ok_sizes = [r.size for r in sample if 200 <= r.status < 300]
     p50, p99 = percentile(latencies, 0.50), percentile(latencies, 0.99)
     return {
-        "ops_per_s": len(done) / duration_s,
+        "ops_per_s": run.throughput(kind),
         "p50_ms": None if p50 is None else p50 * 1000,
         "p99_ms": None if p99 is None else p99 * 1000,
         "bytes": sum(ok_sizes) / len(ok_sizes) if ok_sizes else None,
@@ -604,23 +618,11 @@ def measure_cell(target: Target, load: str, clients: int, timing, ledger: Ledger
         "connection_errors": run.errors,
     }
     kinds = ("read", "write") if load == "mix" else (load,)
-    result.update({kind: summarize(run, kind, timing.duration) for kind in kinds})
+    result.update({kind: summarize(run, kind) for kind in kinds})
     if load == "mix":
-        result["any"] = summarize(run, None, timing.duration)
-    settle(target)
+        result["any"] = summarize(run, None)
+    target.process.wait_until_idle()  # answers queued or work left over from this cell end first
     return result
-
-
-def settle(target: Target, timeout_s: float = 300) -> None:
-    """Wait until the server answers a fresh request again, so that requests still queued from one
-    cell (a client gave up, the server did not) do not slow the next one."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            run_async(target.client().request("GET", target.ready_path))
-            return
-        except HttpError:
-            time.sleep(0.5)
 
 
 # --------------------------------------------------------------------------- the check afterwards
@@ -737,6 +739,13 @@ def print_report(results: list[dict]) -> None:
             print(f"  {result['database']:<10} prefill {result['prefill']:>7,}  clients {row['clients']:>2}:  "
                   + "  ".join(f"{name} {_num(v, 2)}x" for name, v in zip(("writes", "reads", "mix"), ratios)))
 
+    print("\nWhat one read returns (the 1,000-comment story):")
+    for result in results:
+        page = result.get("read_page")
+        if page:
+            print(f"  {result['server']}/{result['database']} prefill {result['prefill']:,}: "
+                  f"{page['comments']:,} comments, {page['bytes'] / 1000:,.1f} KB")
+
     print("\nAcknowledged comments checked against each database:")
     for result in results:
         v = result.get("verification")
@@ -744,7 +753,8 @@ def print_report(results: list[dict]) -> None:
             print(f"  {result['server']}/{result['database']} prefill {result['prefill']:,}: {v['acknowledged']:,} of "
                   f"{v['sent']:,} writes acknowledged {v['answered_states']}; lost {v['lost']}, duplicated "
                   f"{v['duplicated']}, wrong story {v['wrong_story']}, answer describing another comment "
-                  f"{v['wrong_answer']}; refused {v['refused'] or 'none'}")
+                  f"{v['wrong_answer']}, stored but not acknowledged {v['stored_without_ack']}; "
+                  f"refused {v['refused'] or 'none'}")
     print_targets(results, isso)
 
 
