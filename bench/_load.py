@@ -127,6 +127,10 @@ class CellRun:
     def of_kind(self, kind: str | None) -> list[OpRecord]:
         return [r for r in self.records if kind is None or r.kind == kind]
 
+    def completed(self, kind: str | None) -> list[OpRecord]:
+        """Operations of this kind (None: all) answered inside the measured window."""
+        return [r for r in self.of_kind(kind) if 0 <= r.ended <= self.duration_s]
+
     def throughput(self, kind: str | None) -> float:
         """Operations of this kind (None: all) per second in the measured window. Each operation counts
         with the share of its lifetime that lies inside the window, so a server answering one request
