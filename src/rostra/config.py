@@ -83,6 +83,17 @@ class Settings(BaseModel):
 
         return [normalize_origin(origin) for origin in origins]
 
+    @field_validator("moderation")
+    @classmethod
+    def _policy_is_usable(cls, mapping: dict[str, Any]) -> dict[str, Any]:
+        from rostra.moderation.policy import Policy, PolicyError
+
+        try:
+            Policy.from_mapping(mapping)
+        except PolicyError as error:
+            raise ValueError(str(error)) from None
+        return mapping
+
     @field_validator("cookie_samesite", "sqlite_synchronous", "log_level")
     @classmethod
     def _lowercase(cls, value: str) -> str:

@@ -39,10 +39,10 @@ def test_environment_variables_of_every_shape():
 def test_file_then_environment_then_flags(tmp_path):
     config = tmp_path / "rostra.toml"
     config.write_text('[rostra]\nport = 7000\nworkers = 3\nmax_comment_chars = 800\n'
-                      '[rostra.moderation]\npremoderation = true\n')
+                      '[rostra.moderation]\npremoderation = "new_authors"\n')
     settings = Settings.load(str(config), environ={"ROSTRA_WORKERS": "2"}, overrides={"max_comment_chars": 900})
     assert (settings.port, settings.workers, settings.max_comment_chars) == (7000, 2, 900)
-    assert settings.moderation == {"premoderation": True}
+    assert settings.moderation == {"premoderation": "new_authors"}
     from_variable = Settings.load(environ={"ROSTRA_CONFIG": str(config)})
     assert from_variable.port == 7000
 
@@ -56,6 +56,7 @@ def test_file_then_environment_then_flags(tmp_path):
         ("", {"ROSTRA_WORKERS": "many"}, "environment variable ROSTRA_WORKERS: workers"),
         ("", {"ROSTRA_MODERATION": "{not json"}, "ROSTRA_MODERATION: not a JSON object"),
         ("", {"ROSTRA_ALLOWED_ORIGINS": "ftp://x"}, "allowed_origins"),
+        ("[moderation]\npremoderation = 'sometimes'\n", {}, "key 'moderation': moderation: Value error, premoderation"),
     ],
 )
 def test_bad_settings_name_their_source_and_field(tmp_path, text, environ, message):
@@ -85,7 +86,7 @@ def test_serve_help_lists_every_setting(capsys):
 
 
 def test_environment_round_trip_for_worker_processes():
-    settings = Settings(port=8123, allowed_origins=["https://a.example"], moderation={"premoderation": True},
+    settings = Settings(port=8123, allowed_origins=["https://a.example"], moderation={"premoderation": "all"},
                         demo=False, secret_key="k")
     assert Settings.load(environ=settings.environment()) == settings
 

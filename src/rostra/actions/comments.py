@@ -20,7 +20,7 @@ from rostra.actions.errors import (
 )
 from rostra.actions.identity import Viewer, ensure_author, find_author_id
 from rostra.actions.moderation import ENGINE_ACTOR, ModerationEngine, log_status, verdict_columns
-from rostra.moderation.verdict import AuthorHistory, CommentInput, StoryContext
+from rostra.moderation import AuthorHistory, CommentInput, StoryContext
 from rostra.render import render_comment
 from rostra.store import Store
 from rostra.store.queries import (

@@ -8,7 +8,7 @@ from typing import Protocol
 from sqlalchemy import Connection, insert, select, update
 
 from rostra.actions.errors import InvalidInput, NotFound
-from rostra.moderation.verdict import CommentInput, Verdict
+from rostra.moderation import CommentInput, Verdict
 from rostra.store import Store
 from rostra.store.queries import utcnow
 from rostra.store.tables import comments, moderation_log

@@ -8,7 +8,7 @@ from rostra.actions.comments import Limits, post_comment
 from rostra.actions.identity import Viewer
 from rostra.actions.stories import DEFAULT_SITE, ensure_site, get_or_create_story
 from rostra.config import Settings
-from rostra.moderation.verdict import CommentInput, Verdict
+from rostra.moderation import CommentInput, Verdict
 from rostra.store import Store
 from rostra.store.tables import stories
 
