@@ -29,9 +29,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start(folder: Path, port: int) -> subprocess.Popen:
+def _start(folder: Path, port: int, *options: str) -> subprocess.Popen:
     environment = {name: value for name, value in os.environ.items() if not name.startswith("ROSTRA_")}
-    process = subprocess.Popen([ROSTRA, "serve", "--port", str(port)], cwd=folder, env=environment,
+    process = subprocess.Popen([ROSTRA, "serve", "--port", str(port), *options], cwd=folder, env=environment,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 120
     while True:
@@ -89,6 +89,25 @@ def test_serve_on_a_fresh_folder(tmp_path):
         assert stories.json()["counts"] == {f"{ORIGIN}/budget": 1, f"{ORIGIN}/rostra-demo": 4}
     finally:
         _stop(again)
+
+
+def test_serve_with_two_workers_shares_one_database(tmp_path):
+    port = _free_port()
+    server = _start(tmp_path, port, "--workers", "2", "--no-demo", "--allowed-origins", "https://news.example")
+    try:
+        readers = [httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) for _ in range(4)]
+        story = readers[0].post("/api/v1/stories", json={"url": "https://news.example/a", "title": "A"}).json()
+        created = [post(reader, story["id"], f"{BENIGN} ({number})").json()
+                   for number in range(3) for reader in readers]
+        assert len({comment["id"] for comment in created}) == 12
+        approved = sum(comment["status"] == "approved" for comment in created)
+        assert approved >= 4
+        assert readers[0].get(f"/api/v1/stories/{story['id']}").json()["comment_count"] == approved
+        assert readers[1].post("/api/v1/stories", json={"url": f"{ORIGIN}/x"}).status_code == 403
+        for reader in readers:
+            reader.close()
+    finally:
+        _stop(server)
 
 
 def test_real_engine_decides_and_explains(make_server):

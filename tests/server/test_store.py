@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -98,5 +100,20 @@ def test_a_write_that_breaks_a_constraint_reports_it(database):
                 lambda connection: connection.execute(insert(sites).values(name="dup", created_at=utcnow()))
             )
         assert store.run_write(lambda connection: 42) == 42
+    finally:
+        store.close()
+
+
+def test_several_processes_may_migrate_one_sqlite_file_at_once(tmp_path):
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    script = f"from rostra.store import Store; Store({url!r}).migrate()"
+    processes = [subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True)
+                 for _ in range(4)]
+    for process in processes:
+        assert process.wait(timeout=120) == 0, process.stderr.read()
+    store = Store(url)
+    try:
+        with store.read() as connection:
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
     finally:
         store.close()

@@ -68,8 +68,9 @@ class Store:
             return job(connection)
 
     def migrate(self) -> None:
-        """Bring the schema to the newest revision; safe to call from several processes at once."""
-        with self.engine.connect() as connection:
+        """Bring the schema to the newest revision; safe to call from several processes at once
+        (PostgreSQL: an advisory lock; SQLite: the write lock, taken before reading the revision)."""
+        with (self._writer if self.is_sqlite else self.engine).connect() as connection:
             if not self.is_sqlite:
                 connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK_ID})")
             try:
