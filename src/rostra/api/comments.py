@@ -2,14 +2,14 @@
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from rostra.actions import comments as comment_actions
 from rostra.actions import reactions as reaction_actions
 from rostra.actions import reports as report_actions
 from rostra.actions.comments import MAX_DEPTH, MAX_REPLIES_PER_COMMENT
 from rostra.actions.identity import Viewer
-from rostra.api.deps import Services, guard_write, services, viewer
+from rostra.api.deps import Services, answer, guard_write, services, viewer
 from rostra.api.schemas import (
     Comment,
     CommentEdit,
@@ -24,9 +24,10 @@ from rostra.api.schemas import (
 router = APIRouter(prefix="/api/v1", tags=["comments"])
 
 
-@router.get("/stories/{story_id}/comments", response_model=CommentPage, response_model_exclude_none=False)
+@router.get("/stories/{story_id}/comments", response_model=CommentPage)
 def list_comments(
     story_id: int,
+    response: Response,
     sort: Literal["newest", "oldest", "most_reacted"] = "newest",
     cursor: str | None = Query(None, max_length=500, description="next_cursor or replies_cursor of a listing"),
     parent_id: int | None = Query(None, description="list the replies of this comment instead of the top level"),
@@ -38,7 +39,7 @@ def list_comments(
 ):
     """A page of the story's approved comments, threaded; a cursor carries its own sort and parent."""
     settings = services.settings
-    return comment_actions.list_comments(
+    page = comment_actions.list_comments(
         services.store,
         reader,
         story_id,
@@ -50,18 +51,20 @@ def list_comments(
         replies=replies,
         depth=depth,
     )
+    return answer(CommentPage, page, response)
 
 
 @router.post("/stories/{story_id}/comments", response_model=Comment, status_code=201)
 def post_comment(
     story_id: int,
     request: CommentRequest,
+    response: Response,
     reader: Viewer = Depends(guard_write),
     services: Services = Depends(services),
 ):
     """Post a comment or a reply. Answered once committed; `status` says whether it is visible yet
     (approved) or waits for a moderator (pending)."""
-    return comment_actions.post_comment(
+    comment = comment_actions.post_comment(
         services.store,
         services.engine,
         services.limits,
@@ -72,6 +75,7 @@ def post_comment(
         author_name=request.author_name,
         author_email=request.author_email,
     )
+    return answer(Comment, comment, response, status_code=201)
 
 
 @router.get("/comments/{comment_id}", response_model=Comment)
