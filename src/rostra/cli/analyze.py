@@ -18,7 +18,6 @@ from rostra import __version__
 from rostra.api import coral, perspective
 from rostra.config import Settings
 from rostra.guards.ratelimit import limiter_for
-from rostra.moderation import Policy
 from rostra.perspective.coral import parse_secrets
 from rostra.store import Store
 
@@ -61,10 +60,9 @@ def _serve(args: argparse.Namespace) -> int:
                  "database_url": args.database_url}
     try:
         settings = Settings.load(args.config, overrides=overrides)
-        Policy.from_mapping(settings.moderation)
         if settings.coral_secret:
             parse_secrets(settings.coral_secret)
-    except ValueError as error:  # ConfigError, PolicyError or a malformed coral_secret
+    except ValueError as error:  # ConfigError (the policy included) or a malformed coral_secret
         print(f"rostra analyze-server: {error}", file=sys.stderr)
         return 2
     options = {"host": settings.host, "port": settings.port, "log_level": settings.log_level}
