@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from rostra.store.queries import insert_ignoring_duplicates, utcnow
 from rostra.store.tables import accounts, authors
@@ -31,15 +31,17 @@ class Viewer:
         return f"account:{self.account_id}" if self.account_id else f"guest:{self.guest_key}"
 
 
+_AUTHOR_OF_ACCOUNT = select(authors.c.id).where(authors.c.account_id == bindparam("key"))
+_AUTHOR_OF_GUEST = select(authors.c.id).where(authors.c.guest_key == bindparam("key"))
+
+
 def find_author_id(connection: Connection, viewer: Viewer) -> int | None:
     """The viewer's author row, if they ever wrote, reacted or reported."""
     if viewer.is_new:
         return None
     if viewer.account_id is not None:
-        condition = authors.c.account_id == viewer.account_id
-    else:
-        condition = authors.c.guest_key == viewer.guest_key
-    return connection.execute(select(authors.c.id).where(condition)).scalar_one_or_none()
+        return connection.execute(_AUTHOR_OF_ACCOUNT, {"key": viewer.account_id}).scalar_one_or_none()
+    return connection.execute(_AUTHOR_OF_GUEST, {"key": viewer.guest_key}).scalar_one_or_none()
 
 
 def ensure_author(

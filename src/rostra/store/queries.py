@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from functools import cache
 
-from sqlalchemy import Connection, Row, and_, exists, func, insert, or_, select
+from sqlalchemy import Connection, Row, and_, bindparam, exists, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from rostra.store.tables import authors, comments, stories
@@ -71,12 +72,36 @@ def _comment_select():
     return select(*COMMENT_COLUMNS).join_from(comments, authors, comments.c.author_id == authors.c.id)
 
 
+# The hot statements are built once with bound parameters: building a statement costs more than
+# running it on a warm connection.
+_COMMENT_BY_ID = _comment_select().where(comments.c.id == bindparam("comment_id"))
+_STORY_BY_ID = select(stories).where(stories.c.id == bindparam("story_id"))
+_PARENT_IDS = bindparam("parent_ids", expanding=True)
+_REPLY_COUNTS = (
+    select(comments.c.parent_id, func.count())
+    .where(comments.c.parent_id.in_(_PARENT_IDS), VISIBLE)
+    .group_by(comments.c.parent_id)
+)
+
+
+def _first_replies_statement():
+    position = func.row_number().over(partition_by=comments.c.parent_id, order_by=comments.c.id).label("position")
+    total = func.count().over(partition_by=comments.c.parent_id).label("total")
+    ranked = (
+        _comment_select().add_columns(position, total).where(comments.c.parent_id.in_(_PARENT_IDS), VISIBLE).subquery()
+    )
+    return select(ranked).where(ranked.c.position <= bindparam("limit")).order_by(ranked.c.id)
+
+
+_FIRST_REPLIES = _first_replies_statement()
+
+
 def get_comment(connection: Connection, comment_id: int) -> Row | None:
-    return connection.execute(_comment_select().where(comments.c.id == comment_id)).first()
+    return connection.execute(_COMMENT_BY_ID, {"comment_id": comment_id}).first()
 
 
 def get_story(connection: Connection, story_id: int) -> Row | None:
-    return connection.execute(select(stories).where(stories.c.id == story_id)).first()
+    return connection.execute(_STORY_BY_ID, {"story_id": story_id}).first()
 
 
 def sort_key(row: Row, sort: str) -> list[int]:
@@ -84,24 +109,26 @@ def sort_key(row: Row, sort: str) -> list[int]:
     return [row.reaction_count, row.id] if sort == "most_reacted" else [row.id]
 
 
-def _order_and_after(sort: str, after: Sequence[int] | None):
+@cache
+def _page_statement(sort: str, top_level: bool, resumed: bool):
+    """The page query for one sort order, level kind and cursor presence (twelve in all)."""
     if sort == "oldest":
         order = (comments.c.id.asc(),)
-        condition = comments.c.id > after[0] if after else None
+        after = comments.c.id > bindparam("after_id")
     elif sort == "newest":
         order = (comments.c.id.desc(),)
-        condition = comments.c.id < after[0] if after else None
+        after = comments.c.id < bindparam("after_id")
     else:
         order = (comments.c.reaction_count.desc(), comments.c.id.desc())
-        condition = (
-            or_(
-                comments.c.reaction_count < after[0],
-                and_(comments.c.reaction_count == after[0], comments.c.id < after[1]),
-            )
-            if after
-            else None
+        after = or_(
+            comments.c.reaction_count < bindparam("after_reactions"),
+            and_(comments.c.reaction_count == bindparam("after_reactions"), comments.c.id < bindparam("after_id")),
         )
-    return order, condition
+    parent = comments.c.parent_id.is_(None) if top_level else comments.c.parent_id == bindparam("parent_id")
+    query = _comment_select().where(comments.c.story_id == bindparam("story_id"), parent, VISIBLE)
+    if resumed:
+        query = query.where(after)
+    return query.order_by(*order).limit(bindparam("limit"))
 
 
 def page_of_children(
@@ -113,12 +140,13 @@ def page_of_children(
     limit: int,
 ) -> list[Row]:
     """Up to `limit` visible comments under `parent_id` (top level when None), after the cursor."""
-    order, after_condition = _order_and_after(sort, after)
-    parent = comments.c.parent_id.is_(None) if parent_id is None else comments.c.parent_id == parent_id
-    query = _comment_select().where(comments.c.story_id == story_id, parent, VISIBLE)
-    if after_condition is not None:
-        query = query.where(after_condition)
-    return list(connection.execute(query.order_by(*order).limit(limit)))
+    parameters = {"story_id": story_id, "parent_id": parent_id, "limit": limit}
+    if after:
+        parameters["after_id"] = after[-1]
+        if sort == "most_reacted":
+            parameters["after_reactions"] = after[0]
+    statement = _page_statement(sort, parent_id is None, bool(after))
+    return list(connection.execute(statement, parameters))
 
 
 def first_replies(
@@ -128,15 +156,7 @@ def first_replies(
     in one query."""
     if not parent_ids or limit <= 0:
         return {}, visible_reply_counts(connection, parent_ids)
-    position = func.row_number().over(partition_by=comments.c.parent_id, order_by=comments.c.id).label("position")
-    total = func.count().over(partition_by=comments.c.parent_id).label("total")
-    ranked = (
-        _comment_select()
-        .add_columns(position, total)
-        .where(comments.c.parent_id.in_(parent_ids), VISIBLE)
-        .subquery()
-    )
-    rows = connection.execute(select(ranked).where(ranked.c.position <= limit).order_by(ranked.c.id))
+    rows = connection.execute(_FIRST_REPLIES, {"parent_ids": list(parent_ids), "limit": limit})
     replies: dict[int, list[Row]] = {}
     totals: dict[int, int] = {}
     for row in rows:
@@ -148,12 +168,7 @@ def first_replies(
 def visible_reply_counts(connection: Connection, parent_ids: Sequence[int]) -> dict[int, int]:
     if not parent_ids:
         return {}
-    query = (
-        select(comments.c.parent_id, func.count())
-        .where(comments.c.parent_id.in_(parent_ids), VISIBLE)
-        .group_by(comments.c.parent_id)
-    )
-    return dict(connection.execute(query).all())
+    return dict(connection.execute(_REPLY_COUNTS, {"parent_ids": list(parent_ids)}).all())
 
 
 def approved_counts(connection: Connection, story_ids: Iterable[int]) -> dict[int, int]:
@@ -168,22 +183,24 @@ def approved_counts(connection: Connection, story_ids: Iterable[int]) -> dict[in
     return dict(connection.execute(query).all())
 
 
+_STATUS_COUNTS = (
+    select(comments.c.status, func.count())
+    .where(comments.c.author_id == bindparam("author_id"))
+    .group_by(comments.c.status)
+)
+_RECENT_TEXTS = (
+    select(comments.c.body_markdown)
+    .where(comments.c.author_id == bindparam("author_id"), comments.c.status != "deleted")
+    .order_by(comments.c.id.desc())
+    .limit(RECENT_TEXTS)
+)
+
+
 def author_history(connection: Connection, author_id: int) -> tuple[dict[str, int], tuple[str, ...]]:
     """How the author's earlier comments fared, and their latest texts (for repeat-spam checks)."""
-    by_status = dict(
-        connection.execute(
-            select(comments.c.status, func.count())
-            .where(comments.c.author_id == author_id)
-            .group_by(comments.c.status)
-        ).all()
-    )
-    recent = connection.execute(
-        select(comments.c.body_markdown)
-        .where(comments.c.author_id == author_id, comments.c.status != "deleted")
-        .order_by(comments.c.id.desc())
-        .limit(RECENT_TEXTS)
-    ).scalars()
-    return by_status, tuple(recent)
+    parameters = {"author_id": author_id}
+    by_status = dict(connection.execute(_STATUS_COUNTS, parameters).all())
+    return by_status, tuple(connection.execute(_RECENT_TEXTS, parameters).scalars())
 
 
 def insert_returning_id(connection: Connection, table, values: dict) -> int:
