@@ -17,6 +17,7 @@ ENGINE_ACTOR = "rostra-engine"
 DECISION_STATUS = {"approve": "approved", "hold": "pending", "reject": "rejected"}
 MODERATOR_STATUSES = ("pending", "approved", "rejected", "withheld")
 MAX_NOTE_CHARS = 1000
+_LOG_ENTRY = insert(moderation_log)
 
 
 class ModerationEngine(Protocol):
@@ -36,16 +37,17 @@ def log_status(
     note: str | None = None,
 ) -> None:
     connection.execute(
-        insert(moderation_log).values(
-            comment_id=comment_id,
-            actor=actor,
-            from_status=from_status,
-            to_status=to_status,
-            reasons=reasons,
-            model=model,
-            note=note,
-            created_at=utcnow(),
-        )
+        _LOG_ENTRY,
+        {
+            "comment_id": comment_id,
+            "actor": actor,
+            "from_status": from_status,
+            "to_status": to_status,
+            "reasons": reasons,
+            "model": model,
+            "note": note,
+            "created_at": utcnow(),
+        },
     )
 
 

@@ -27,16 +27,18 @@ def as_utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
+@cache
+def _insert_unless_present(dialect_name: str, table, keys: tuple[str, ...]):
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (
+        dialect.insert(table).on_conflict_do_nothing(index_elements=list(keys)).returning(*table.primary_key.columns)
+    )
+
+
 def insert_ignoring_duplicates(connection: Connection, table, values: dict, keys: Sequence[str]) -> bool:
     """INSERT unless a row with the same unique `keys` exists (race-free get-or-create); True if it did."""
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=list(keys))
-        .returning(*table.primary_key.columns)
-    )
-    return connection.execute(statement).first() is not None
+    statement = _insert_unless_present(connection.dialect.name, table, tuple(keys))
+    return connection.execute(statement, values).first() is not None
 
 
 # Comments a reader may see in a thread: approved ones, plus deleted ones that still carry replies.
@@ -203,5 +205,10 @@ def author_history(connection: Connection, author_id: int) -> tuple[dict[str, in
     return by_status, tuple(connection.execute(_RECENT_TEXTS, parameters).scalars())
 
 
+@cache
+def _insert_returning_id(table):
+    return insert(table).returning(table.c.id)
+
+
 def insert_returning_id(connection: Connection, table, values: dict) -> int:
-    return connection.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
+    return connection.execute(_insert_returning_id(table), values).scalar_one()
