@@ -31,11 +31,6 @@ def ensure_site(store: Store, name: str, origins: list[str]) -> int:
     return site_id
 
 
-def allowed_origins(store: Store) -> set[str]:
-    with store.read() as connection:
-        return set(connection.execute(select(site_origins.c.origin)).scalars())
-
-
 def story_json(row, comment_count: int) -> dict:
     return {
         "id": row.id,
