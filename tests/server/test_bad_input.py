@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from server_support import ORIGIN, listing, post
 
 PROBLEM = "application/problem+json"
@@ -144,3 +146,22 @@ def test_bad_fields_on_other_routes(client, path, payload, field):
     response = client.post(path, json=payload)
     assert 400 <= response.status_code < 500
     assert_problem(response, response.status_code, field)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=8,
+)
+COMMENT_FIELDS = st.sampled_from(["body", "parent_id", "author_name", "author_email", "extra"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(payload=st.one_of(JSON_VALUES, st.dictionaries(COMMENT_FIELDS, JSON_VALUES, max_size=4)))
+def test_any_json_gets_a_created_comment_or_a_problem_never_a_500(client, story, payload):
+    response = client.post(f"/api/v1/stories/{story['id']}/comments", json=payload)
+    if response.status_code == 201:
+        assert response.json()["body_markdown"] == payload["body"].strip()
+    else:
+        assert 400 <= response.status_code < 500
+        assert response.headers["content-type"] == PROBLEM
