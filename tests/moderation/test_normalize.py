@@ -30,6 +30,7 @@ from rostra.moderation.normalize import normalize
         ("@ss", "ass"),
         ("a55hole", "asshole"),
         ("n1gg3r", "nigger"),
+        ("1d10t", "idiot"),
         ("sh*t", "shit"),
         ("f**k", "fuck"),
         ("fvck", "fuck"),
@@ -56,7 +57,7 @@ def test_evasions_read_as_the_plain_word(written, read):
     [
         "1488 is not a number anyone should print",
         "I am 4 years older than my brother",
-        "The 1st and 3rd votes, the mp3 and Covid19",
+        "The 1st and 3rd votes, the mp3, 4chan and Covid19",
         "I have a very good view of the river",
         "Привет мир",
         "World War III and www.example.com",

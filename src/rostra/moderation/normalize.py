@@ -34,8 +34,9 @@ _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u180
 
 # Digits and symbols standing for letters inside a word.
 _LEET = {"4": "a", "@": "a", "3": "e", "1": "i", "!": "i", "0": "o", "5": "s", "$": "s", "7": "t"}
-# Only these stand for a letter at the very start (`$hit`, `@ss`) or end (`a55`, `a$$`) of a word:
-# elsewhere an edge digit is more likely part of an ordinal, a unit or a name ("1st", "mp3").
+# Only these stand for a letter at the very start (`$hit`, `@ss`) or end (`a55`, `a$$`) of a word
+# without leetspeak inside it: elsewhere an edge digit is more likely part of an ordinal, a unit
+# or a name ("1st", "mp3", "4chan").
 _LEET_LEADING = frozenset("$@5")
 _LEET_TRAILING = frozenset("$5")
 _MASKS = frozenset("*")
@@ -192,13 +193,15 @@ def _read_word(word: str) -> str:
     if not letter_positions:
         return word
     first, last = letter_positions[0], letter_positions[-1]
+    # A word with leetspeak between its letters (1d10t) is leetspeak at its edges too.
+    leet_inside = any(c in _LEET for c in word[first:last])
     plain = list(word)
     ambiguous: list[int] = []
     for i, char in enumerate(word):
         if char in _LEET:
             interior = first < i < last
-            leading = i < first and all(c in _LEET_LEADING for c in word[:first])
-            trailing = i > last and all(c in _LEET_TRAILING for c in word[last + 1 :])
+            leading = i < first and (leet_inside or all(c in _LEET_LEADING for c in word[:first]))
+            trailing = i > last and (leet_inside or all(c in _LEET_TRAILING for c in word[last + 1 :]))
             if interior or leading or trailing:
                 plain[i] = _LEET[char]
                 ambiguous.append(i)

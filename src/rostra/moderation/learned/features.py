@@ -1,0 +1,147 @@
+"""Hashed character and word n-gram features, computed for a whole batch at once with numpy.
+
+Every substring hash comes from one polynomial prefix sum over the batch's code points (arithmetic
+modulo 2**64, where an odd base has an inverse), so a character n-gram or a word costs a few array
+operations instead of a Python loop. The same function serves training, scoring and explanation,
+so the three can never disagree about what a feature is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+from scipy import sparse
+
+_BASE = np.uint64(1_000_003)
+_BASE_INVERSE = np.uint64(pow(1_000_003, -1, 2**64))
+_SEPARATOR = 0  # code point placed between documents; no feature may contain it
+_SPACE = 32
+_WORD_SALT = np.uint64(0x9E3779B97F4A7C15)
+_BIGRAM_SALT = np.uint64(0xC2B2AE3D27D4EB4F)
+_MIX = np.uint64(0xFF51AFD7ED558CCD)
+
+
+@dataclass(frozen=True)
+class FeatureConfig:
+    """What the featurizer extracts; stored with the model so scoring matches training."""
+
+    bits: int = 18
+    char_min: int = 2
+    char_max: int = 5
+
+    @property
+    def buckets(self) -> int:
+        return 1 << self.bits
+
+
+@dataclass(frozen=True)
+class Occurrences:
+    """Feature occurrences of one kind (a char n-gram length, words or word pairs) in a batch.
+
+    Grouped by document in text order; `starts`/`ends` are offsets inside the document's own text.
+    """
+
+    documents: np.ndarray
+    features: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+
+
+def occurrences(texts: Sequence[str], config: FeatureConfig) -> list[Occurrences]:
+    """Hash every character n-gram, word and word pair of each text; one entry per kind."""
+    codes, document_starts, document_of = _encode(texts)
+    length = len(codes)
+    inverse_powers = np.empty(length + 1, dtype=np.uint64)
+    inverse_powers[0] = 1
+    np.cumprod(np.full(length, _BASE_INVERSE, dtype=np.uint64), out=inverse_powers[1:])
+    powers = np.empty(length, dtype=np.uint64)
+    powers[0] = 1
+    np.cumprod(np.full(length - 1, _BASE, dtype=np.uint64), out=powers[1:])
+    prefix = np.zeros(length + 1, dtype=np.uint64)
+    np.cumsum(codes * powers, out=prefix[1:])
+    # Characters left before the next document separator, at each position.
+    separator_positions = np.flatnonzero(codes == _SEPARATOR)
+    room = np.repeat(separator_positions, np.diff(np.concatenate(([-1], separator_positions)))) - np.arange(length)
+
+    kinds = []
+    for n in range(config.char_min, config.char_max + 1):
+        span = max(length + 1 - n, 0)
+        valid = room[:span] >= n
+        hashes = (prefix[n : n + span] - prefix[:span]) * inverse_powers[:span] + np.uint64(n)
+        starts = np.flatnonzero(valid)
+        kinds.append(_kind(hashes[valid], starts, starts + n, document_of, document_starts, config))
+
+    is_word = _word_characters(codes)
+    previous_word = np.concatenate(([False], is_word[:-1]))
+    next_word = np.concatenate((is_word[1:], [False]))
+    word_starts = np.flatnonzero(is_word & ~previous_word)
+    word_ends = np.flatnonzero(is_word & ~next_word) + 1
+    word_hash = (prefix[word_ends] - prefix[word_starts]) * inverse_powers[word_starts] * _WORD_SALT
+    kinds.append(_kind(word_hash, word_starts, word_ends, document_of, document_starts, config))
+    same_document = document_of[word_starts[:-1]] == document_of[word_starts[1:]]
+    pair_hash = (word_hash[:-1] * _BIGRAM_SALT + word_hash[1:])[same_document]
+    kinds.append(
+        _kind(pair_hash, word_starts[:-1][same_document], word_ends[1:][same_document], document_of,
+              document_starts, config)
+    )
+    return kinds
+
+
+def matrix(texts: Sequence[str], config: FeatureConfig, idf: np.ndarray | None) -> list[sparse.csr_matrix]:
+    """Document-by-bucket matrices, one per feature kind, that sum to the document's features.
+
+    Features are n-gram counts weighted by idf, each document scaled to unit length over all kinds
+    (the root of the summed squared weights of its occurrences). Rows may repeat a column; every
+    consumer (matrix products, summing) adds repeats up.
+    """
+    found = occurrences(texts, config)
+    values = [np.ones(len(kind.features), dtype=np.float32) if idf is None else idf[kind.features] for kind in found]
+    squared = np.zeros(len(texts))
+    for kind, kind_values in zip(found, values):
+        squared += np.bincount(kind.documents, weights=kind_values.astype(np.float64) ** 2, minlength=len(texts))
+    scale = (1.0 / np.sqrt(np.maximum(squared, 1e-12))).astype(np.float32)
+    matrices = []
+    for kind, kind_values in zip(found, values):
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(kind.documents, minlength=len(texts)), out=indptr[1:])
+        matrices.append(
+            sparse.csr_matrix((kind_values * scale[kind.documents], kind.features, indptr), shape=(len(texts), config.buckets))
+        )
+    return matrices
+
+
+def _kind(hashes, starts, ends, document_of, document_starts, config: FeatureConfig) -> Occurrences:
+    documents = document_of[starts]
+    offsets = document_starts[documents]
+    features = ((hashes * _MIX) >> np.uint64(64 - config.bits)).astype(np.int64)
+    return Occurrences(documents, features, starts - offsets, ends - offsets)
+
+
+def _encode(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Code points of all texts, each padded with spaces and followed by a separator.
+
+    Also returns where each text starts and, for every code point, which text it belongs to.
+    """
+    joined = "".join([f" {text.replace(chr(0), ' ')} \x00" for text in texts])
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    lengths = np.fromiter((len(text) + 3 for text in texts), dtype=np.int64, count=len(texts))
+    document_starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) + 1
+    document_of = np.repeat(np.arange(len(texts)), lengths)
+    # Whitespace of any kind reads as one kind of space.
+    codes[(codes == 9) | (codes == 10) | (codes == 13)] = _SPACE
+    return codes, document_starts, document_of
+
+
+def _word_characters(codes: np.ndarray) -> np.ndarray:
+    letters = (codes >= 97) & (codes <= 122)
+    digits = (codes >= 48) & (codes <= 57)
+    other_scripts = (codes >= 0xC0) & ~((codes >= 0x2000) & (codes <= 0x2BFF)) & ~(
+        (codes >= 0x3000) & (codes <= 0x303F)
+    )
+    return letters | digits | (codes == 39) | (codes == 36) | (codes == 42) | (codes == 64) | other_scripts
+
+
+def _substring_hash(prefix, inverse_powers, starts, ends) -> np.ndarray:
+    return (prefix[ends] - prefix[starts]) * inverse_powers[starts]
