@@ -12,6 +12,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+from rostra.moderation.learned import LearnedScorer
 from rostra.moderation import CommentInput, Engine, StoryContext
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "moderation" / "data"
@@ -41,8 +42,9 @@ def rates(engine: Engine, records: list[dict], key: str) -> tuple[dict[str, list
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--verbose", action="store_true", help="also print every mistake")
+    parser.add_argument("--model", metavar="DIR", help="a model folder to use instead of the shipped one")
     args = parser.parse_args()
-    engine = Engine.default()
+    engine = Engine(None, LearnedScorer.load(args.model)) if args.model else Engine.default()
     print(f"model: {engine.model}\n")
     for title, name, wanted in (("False holds on acceptable comments", "acceptable.jsonl", "approve"),
                                 ("Held or rejected among abusive comments", "abusive.jsonl", "hold")):

@@ -20,6 +20,7 @@ import statistics
 import sys
 import time
 
+from rostra.moderation.learned import LearnedScorer
 from rostra.moderation import CommentInput, Engine, StoryContext
 
 OPENINGS = ["I think", "Honestly,", "The article says", "As a local resident,", "Frankly", "My view is that",
@@ -89,6 +90,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--comments", type=int, default=20_000, help="comments per measurement (default 20000)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--model", metavar="DIR", help="a model folder to use instead of the shipped one")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -97,7 +99,7 @@ def main() -> None:
     single = texts[: min(len(texts), 3000)]
     memory_before = peak_memory_mib()
     load_start = time.perf_counter()
-    engine = Engine.default()
+    engine = Engine(None, LearnedScorer.load(args.model)) if args.model else Engine.default()
     engine.moderate(CommentInput("warm up"))
     load_seconds = time.perf_counter() - load_start
 

@@ -17,6 +17,7 @@ import csv
 import statistics
 from pathlib import Path
 
+from rostra.moderation.learned import LearnedScorer
 from rostra.moderation import CommentInput, Engine, Policy
 from rostra.moderation.spans import characters
 
@@ -52,9 +53,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default="../shared/data/toxic_spans_semeval2021", type=Path)
     parser.add_argument("--split", default="test", choices=("train", "trial", "test"))
+    parser.add_argument("--model", metavar="DIR", help="a model folder to use instead of the shipped one")
     args = parser.parse_args()
     texts, gold = load(args.data / f"tsd_{args.split}.csv")
-    base = Engine.default()
+    base = Engine(None, LearnedScorer.load(args.model)) if args.model else Engine.default()
     engines = {"default policy": base,
                "thresholds 0.5 (more likely than not)": Engine(
                    Policy.from_mapping({"thresholds": {attribute: 0.5 for attribute in TOXIC_ATTRIBUTES},

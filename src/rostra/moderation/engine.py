@@ -22,8 +22,8 @@ from rostra.moderation.verdict import ATTRIBUTES, CommentInput, Reason, Verdict
 
 RULES_VERSION = "rules-1"
 LEARNED = "learned"
-# Attributes whose score may come from the profanity in a comment alone.
-_PROFANITY_DRIVEN = ("toxicity", "insult", "severe_toxicity")
+# Attributes whose score may come from curses or insult words aimed at nobody.
+_AIMLESS_DRIVEN = ("toxicity", "insult", "severe_toxicity")
 # Rule hits weaker than this are context, not the characters responsible.
 _RULE_SPAN_MINIMUM = 0.3
 
@@ -118,7 +118,7 @@ class Engine:
         policy, evidence, comment = self.policy, item.evidence, item.comment
         over = [attribute for attribute in scores if scores[attribute] >= policy.hold_threshold(attribute)]
         span_scores = {attribute: self._spans(item, attribute, scores[attribute]) for attribute in over}
-        excused = self._excused_as_untargeted_profanity(item, over)
+        excused = self._excused_as_aimless(item, over)
         reasons = [Reason(attribute, scores[attribute],
                           merge_spans([(start, end) for start, end, _ in span_scores[attribute]]),
                           self._phase_of(item, attribute, scores[attribute]))
@@ -148,25 +148,28 @@ class Engine:
                                (), "author_history")]
         return []
 
-    def _excused_as_untargeted_profanity(self, item: _Work, over: list[str]) -> set[str]:
-        """Attributes over threshold only because of curses aimed at nobody, when the site allows those.
+    def _excused_as_aimless(self, item: _Work, over: list[str]) -> set[str]:
+        """Attributes over threshold only because of strong words aimed at nobody.
 
-        Curses are masked out and the learned scores taken again: if they fall under the threshold,
-        the curses alone carried them.
+        "This policy is stupid" insults no one, and "this is fucking ridiculous" is a curse with no
+        target, which sites allow by default. Such words are masked out and the learned scores taken
+        again: if an attribute falls under its threshold, those words alone carried it. Profanity
+        itself is excused when the site allows untargeted profanity.
         """
-        evidence = item.evidence
-        if (not self.policy.allow_untargeted_profanity or not evidence.untargeted_profanity_spans
-                or evidence.targeted_profanity or evidence.targeted_insult):
+        evidence, allow_profanity = item.evidence, self.policy.allow_untargeted_profanity
+        if evidence.targeted_profanity or evidence.targeted_insult:
             return set()
-        candidates = [attribute for attribute in over if attribute == "profanity" or attribute in _PROFANITY_DRIVEN]
-        if not candidates:
-            return set()
+        aimless = evidence.untargeted_insult_spans + (evidence.untargeted_profanity_spans if allow_profanity else [])
+        candidates = [attribute for attribute in over if attribute in _AIMLESS_DRIVEN]
+        excused = {"profanity"} if allow_profanity and evidence.untargeted_profanity_spans and "profanity" in over else set()
+        if not aimless or not candidates:
+            return excused
         masked_rules = Evidence([hit for hit in evidence.hits if not (
-            hit.phase == lexicon.PHASE and hit.span in evidence.untargeted_profanity_spans)]).scores()
-        masked_learned = self._learned_scores([_mask(item.normalized, evidence.untargeted_profanity_spans)])[0]
+            hit.phase == lexicon.PHASE and hit.span in aimless)]).scores()
+        masked_learned = self._learned_scores([_mask(item.normalized, aimless)])[0]
         masked = _combine(masked_learned, masked_rules, with_off_topic=False)
-        return {attribute for attribute in candidates
-                if attribute == "profanity" or masked.get(attribute, 0.0) < self.policy.hold_threshold(attribute)}
+        return excused | {attribute for attribute in candidates
+                          if masked.get(attribute, 0.0) < self.policy.hold_threshold(attribute)}
 
     def _spans(self, item: _Work, attribute: str, score: float) -> tuple[tuple[int, int, float], ...]:
         """The characters behind an attribute's score: rule hits, and the words the learned model leans on.

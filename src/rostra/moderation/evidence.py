@@ -24,6 +24,7 @@ class Evidence:
     hits: list[Hit] = field(default_factory=list)
     site_words: list[tuple[str, tuple[int, int]]] = field(default_factory=list)
     untargeted_profanity_spans: list[tuple[int, int]] = field(default_factory=list)
+    untargeted_insult_spans: list[tuple[int, int]] = field(default_factory=list)
     targeted_profanity: bool = False
     targeted_insult: bool = False
     has_links: bool = False

@@ -147,6 +147,8 @@ class WordLists:
             evidence.add(Hit("toxicity", score * 0.95, span, PHASE))
             if target == "second_person":
                 evidence.targeted_insult = True
+            elif target is None:
+                evidence.untargeted_insult_spans.append(span)
             if context.names_group and target != "second_person" and not context.counter_speech:
                 evidence.add(Hit("identity_attack", term.score * 0.8, span, PHASE))
         if word in self.slurs:
