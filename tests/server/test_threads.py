@@ -7,6 +7,7 @@ import random
 from server_support import find_comment, listing, post
 from sqlalchemy import insert, update
 
+from rostra.actions.comments import MAX_COMMENTS_PER_ANSWER
 from rostra.store.queries import utcnow
 from rostra.store.tables import authors, comments
 
@@ -69,14 +70,17 @@ def _walk(client, story_id: int, **params) -> tuple[list[int], int]:
         requests += 1
         assert len(page["items"]) <= params.get("limit", 20)
         stack = list(page["items"])
+        in_answer = 0
         while stack:
             item = stack.pop()
+            in_answer += 1
             seen.append(item["id"])
             stack.extend(item["replies"])
             if item["replies_cursor"]:
-                pending.append({"cursor": item["replies_cursor"], "limit": params.get("limit", 20)})
+                pending.append({**params, "cursor": item["replies_cursor"]})
+        assert in_answer <= MAX_COMMENTS_PER_ANSWER
         if page["next_cursor"]:
-            pending.append({"cursor": page["next_cursor"], "limit": params.get("limit", 20)})
+            pending.append({**params, "cursor": page["next_cursor"]})
     return seen, requests
 
 
@@ -84,11 +88,11 @@ def test_cursor_pages_cover_a_big_thread_exactly_once(server, client, story):
     expected = _bulk_thread(server.store, story["id"], THREAD_SIZE)
     first = listing(client, story["id"], limit=50)
     assert first["next_cursor"] and len(first["items"]) == 50
-    for sort in ("newest", "oldest", "most_reacted"):
-        seen, requests = _walk(client, story["id"], sort=sort, limit=50)
+    for sort, shape in (("newest", {}), ("oldest", {"replies": 10, "depth": 5}), ("most_reacted", {"replies": 0})):
+        seen, requests = _walk(client, story["id"], sort=sort, limit=50, **shape)
         assert len(seen) == len(set(seen)), f"{sort}: a comment came twice"
         assert set(seen) == expected, f"{sort}: comments skipped or hidden ones shown"
-        assert requests > 10
+        assert requests > 3
 
 
 def test_reply_cursor_resumes_after_embedded_replies(server, client, story):
@@ -146,3 +150,27 @@ def test_listing_marks_the_readers_own_comments(server, client, story):
     assert find_comment(items, mine["id"])["own"] is True
     assert find_comment(items, theirs["id"])["own"] is False
     assert find_comment(items, mine["id"])["body_markdown"] is None
+
+
+def test_nested_replies_stop_at_the_answer_budget_and_cursors_carry_on(server, client, story):
+    now = utcnow()
+    with server.store.write() as connection:
+        author_id = connection.execute(
+            insert(authors).values(guest_key="wide", display_name="Wide", created_at=now).returning(authors.c.id)
+        ).scalar_one()
+        rows, next_id = [], 1
+        for _ in range(60):
+            top = next_id
+            rows.append({"id": top, "parent_id": None, "depth": 0})
+            next_id += 1
+            for _ in range(10):
+                rows.append({"id": next_id, "parent_id": top, "depth": 1})
+                next_id += 1
+        connection.execute(insert(comments), [
+            {**row, "story_id": story["id"], "author_id": author_id, "body_markdown": "x", "body_html": "<p>x</p>",
+             "status": "approved", "reaction_count": 0, "created_at": now} for row in rows])
+    page = listing(client, story["id"], limit=60, replies=10, depth=1)
+    assert sum(1 + len(item["replies"]) for item in page["items"]) == MAX_COMMENTS_PER_ANSWER
+    assert page["items"][-1]["replies"] == [] and page["items"][-1]["replies_cursor"]
+    seen, _ = _walk(client, story["id"], limit=60, replies=10, depth=1)
+    assert sorted(seen) == [row["id"] for row in rows]

@@ -42,6 +42,7 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 MAX_EMAIL_CHARS = 254
 MAX_REPLIES_PER_COMMENT = 10
 MAX_DEPTH = 5
+MAX_COMMENTS_PER_ANSWER = 500  # nested replies stop here; their `replies_cursor` leads on
 
 
 @dataclass(frozen=True)
@@ -306,7 +307,8 @@ def list_comments(
     depth: int = 2,
 ) -> dict:
     """One page of a story's visible comments under `parent_id`, each with its first replies nested
-    `depth` levels deep; `next_cursor` and each comment's `replies_cursor` lead to the rest."""
+    `depth` levels deep (at most MAX_COMMENTS_PER_ANSWER in all); `next_cursor` and each comment's
+    `replies_cursor` lead to the rest."""
     if sort not in SORTS:
         raise InvalidInput(f"must be one of {', '.join(SORTS)}", field="sort")
     after = None
@@ -320,14 +322,15 @@ def list_comments(
         has_more = len(rows) > limit
         rows = rows[:limit]
         items = [comment_json(row, viewer_author_id, edit_window_seconds) for row in rows]
+        budget = MAX_COMMENTS_PER_ANSWER - len(items)
         level = items
         for remaining in range(depth, -1, -1):
             nested, counts = first_replies(connection, [item["id"] for item in level], replies if remaining else 0)
             next_level = []
             for item in level:
-                children = [
-                    comment_json(row, viewer_author_id, edit_window_seconds) for row in nested.get(item["id"], [])
-                ]
+                embedded = nested.get(item["id"], [])[: max(budget, 0)]
+                budget -= len(embedded)
+                children = [comment_json(row, viewer_author_id, edit_window_seconds) for row in embedded]
                 item["reply_count"] = counts.get(item["id"], 0)
                 item["replies"] = children
                 more = item["reply_count"] > len(children)
