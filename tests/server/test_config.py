@@ -99,3 +99,12 @@ def test_secret_key_is_generated_once_and_kept_private(tmp_path):
     mode = stat.S_IMODE(os.stat(tmp_path / "data" / "secret_key").st_mode)
     assert mode == 0o600
     assert ensure_secret_key(Settings(data_dir=str(tmp_path / "data"), secret_key="configured")) == "configured"
+
+
+def test_cli_names_an_unreachable_database(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["migrate", "--database-url", "postgresql+psycopg://rostra@127.0.0.1:1/nowhere"])
+    assert exit_info.value.code == 1
+    error = capsys.readouterr().err
+    assert error.startswith("rostra: database_url: cannot use postgresql+psycopg://rostra@127.0.0.1:1/nowhere")
+    assert "Traceback" not in error

@@ -83,16 +83,39 @@ def _settings_or_exit(args: argparse.Namespace) -> Settings:
         raise SystemExit(2) from None
 
 
+def _prepared_store(settings: Settings):
+    """The database, migrated, with the default site; a clear message instead of a traceback when
+    it cannot be reached."""
+    from sqlalchemy.exc import OperationalError
+
+    from rostra.actions.setup import prepare
+    from rostra.store import Store
+
+    try:
+        store = Store(settings.resolved_database_url, sqlite_synchronous=settings.sqlite_synchronous)
+        prepare(store, settings)
+    except (OperationalError, OSError) as error:
+        reason = getattr(error, "orig", None) or error
+        print(f"rostra: database_url: cannot use {_shown(settings.resolved_database_url)}: {reason}",
+              file=sys.stderr)
+        raise SystemExit(1) from None
+    return store
+
+
+def _shown(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from rostra.actions.setup import create_demo, prepare
+    from rostra.actions.setup import create_demo
     from rostra.config import ensure_secret_key
-    from rostra.store import Store
 
     settings = _settings_or_exit(args)
-    store = Store(settings.resolved_database_url, sqlite_synchronous=settings.sqlite_synchronous)
-    prepare(store, settings)
+    store = _prepared_store(settings)
     if settings.demo and settings.allowed_origins:
         story_id = create_demo(store, settings)
         if story_id is not None:
@@ -119,25 +142,17 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from rostra.actions.setup import prepare
-    from rostra.store import Store
-
-    settings = _settings_or_exit(args)
-    store = Store(settings.resolved_database_url, sqlite_synchronous=settings.sqlite_synchronous)
-    prepare(store, settings)
+    store = _prepared_store(_settings_or_exit(args))
     store.close()
-    print(f"rostra: database at {store.url.render_as_string(hide_password=True)} is up to date")
+    print(f"rostra: database at {_shown(store.url)} is up to date")
     return 0
 
 
 def _set_role(args: argparse.Namespace) -> int:
     from rostra.actions.accounts import set_role
     from rostra.actions.errors import ActionError
-    from rostra.store import Store
 
-    settings = _settings_or_exit(args)
-    store = Store(settings.resolved_database_url, sqlite_synchronous=settings.sqlite_synchronous)
-    store.migrate()
+    store = _prepared_store(_settings_or_exit(args))
     try:
         set_role(store, args.username, args.role)
     except ActionError as error:
