@@ -48,7 +48,7 @@ def test_moderate_many_keeps_input_order_and_matches_moderate(engine):
              "You are a moron."]
     batch = engine.moderate_many([CommentInput(text) for text in texts])
     assert [verdict.decision for verdict in batch] == [engine.moderate(CommentInput(text)).decision for text in texts]
-    assert [verdict.decision for verdict in batch] == ["approve", "hold", "hold", "hold"]
+    assert [verdict.decision != "approve" for verdict in batch] == [False, True, True, True]
 
 
 def test_fast_tier_scores_agree_with_the_pipeline_on_abuse(engine):
@@ -210,15 +210,18 @@ def test_sexual_propositions_are_held(engine):
 
 # Phases 6 and 7: repeats and links.
 def test_spam_phrases_links_and_contacts_add_up(engine):
-    assert engine.moderate(CommentInput("Check out my channel for the truth https://bit.ly/3xYz")).decision == "hold"
-    assert engine.moderate(CommentInput("WhatsApp me on +44 7700 900123 for crypto profits")).decision == "hold"
+    assert engine.moderate(CommentInput("Check out my channel for the truth https://bit.ly/3xYz")).decision != "approve"
+    assert engine.moderate(CommentInput("WhatsApp me on +44 7700 900123 for crypto profits")).decision != "approve"
     assert engine.moderate(CommentInput("The full report is at https://www.gov.uk/budget-2025 if anyone wants it.")).decision == "approve"
 
 
 def test_shouting_alone_is_not_held_but_shouted_spam_is(engine):
     assert engine.moderate(CommentInput("THIS COUNCIL NEVER LISTENS TO THE PEOPLE WHO ACTUALLY LIVE HERE")).decision == "approve"
-    verdict = engine.moderate(CommentInput("BUY BUY BUY BUY BUY crypto now!!!!!!!!!!!! https://bit.ly/zz"))
-    assert verdict.decision in ("hold", "reject") and reason(verdict, "spam").phase in ("repeats", "links", "patterns")
+    text = "BUY BUY BUY BUY BUY crypto now!!!!!!!!!!!! https://bit.ly/zz"
+    verdict = engine.moderate(CommentInput(text))
+    assert verdict.decision in ("hold", "reject")
+    spanned = spanned_text(text, reason(verdict, "spam").spans)
+    assert any("!!!!!!!!" in piece for piece in spanned) and any("bit.ly" in piece for piece in spanned)
 
 
 def test_copy_of_the_authors_recent_comment_is_spam(engine):

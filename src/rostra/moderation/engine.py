@@ -175,13 +175,15 @@ class Engine:
         """The characters behind an attribute's score: rule hits, and the words the learned model leans on.
 
         A word counts when its share of the log-odds reaches the scorer's span threshold (tuned on the
-        toxic-spans training posts); its weight is scaled so the strongest word carries the score.
+        toxic-spans training posts) and it is not a function word ("you" weighs on insults but is not
+        the insult); its weight is scaled so the strongest word carries the score.
         """
         found = item.evidence.spans_for(attribute, minimum=_RULE_SPAN_MINIMUM)
         if self.scorer is not None and attribute in (item.learned or {}):
             threshold = max(self.scorer.span_threshold, 1e-6)
-            explained = [(start, end, weight) for start, end, weight in
-                         self.scorer.explain(item.normalized.text, attribute) if weight >= threshold]
+            text = item.normalized.text
+            explained = [(start, end, weight) for start, end, weight in self.scorer.explain(text, attribute)
+                         if weight >= threshold and text[start:end] not in offtopic.STOP_WORDS]
             if explained:
                 strongest = max(weight for _, _, weight in explained)
                 for start, end, weight in explained:

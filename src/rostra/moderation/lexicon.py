@@ -56,6 +56,7 @@ class Term:
     word: str
     score: float
     reclaimable: bool
+    descriptive: bool = False
 
 
 @lru_cache(maxsize=None)
@@ -73,11 +74,11 @@ def load_word_list(name: str) -> dict[str, Term]:
             continue
         word, score, *flags = line.split()
         stem = word.rstrip("*")
-        term = Term(stem, float(score), "reclaimable" in flags)
+        term = Term(stem, float(score), "reclaimable" in flags, "descriptive" in flags)
         explicit[stem] = term
         if word.endswith("*"):
             for form in inflections(stem):
-                expanded.setdefault(form, Term(form, term.score, term.reclaimable))
+                expanded.setdefault(form, Term(form, term.score, term.reclaimable, term.descriptive))
     return {**expanded, **explicit}
 
 
@@ -139,6 +140,8 @@ class WordLists:
                 evidence.untargeted_profanity_spans.append(span)
         if word in self.insults:
             term = self.insults[word]
+            if target is None and not term.descriptive:
+                target = "third_person"  # "an idiot" names a person even when nobody is named
             weight = {"second_person": 1.0, "third_person": 0.75, "group": 0.8}.get(target, 0.4)
             if context.negated_before(index):
                 weight *= 0.5
