@@ -24,6 +24,7 @@ from rostra.config import Settings
 from rostra.guards.ratelimit import RateLimiter
 from rostra.moderation import Engine, Policy
 from rostra.perspective.analyze import MAX_COMMENT_BYTES, analyze
+from rostra.perspective.batching import BatchingEngine
 from rostra.perspective.coral import SigningSecret, parse_secrets
 from rostra.perspective.discovery import discovery_document
 from rostra.perspective.errors import (
@@ -59,9 +60,10 @@ class PerspectiveService:
 
     @classmethod
     def build(cls, settings: Settings, store: Store, limiter: RateLimiter) -> PerspectiveService:
-        """The site's moderation policy, except that any comment Perspective took (20 KB) is read."""
+        """The site's policy, except that any comment Perspective took (20 KB) is read; batched scoring."""
         policy = Policy.from_mapping(settings.moderation)
-        engine = Engine.default(replace(policy, max_length=max(policy.max_length, MAX_COMMENT_BYTES)))
+        engine = BatchingEngine(Engine.default(
+            replace(policy, max_length=max(policy.max_length, MAX_COMMENT_BYTES))))
         secrets = parse_secrets(settings.coral_secret) if settings.coral_secret else None
         return cls(settings, store, limiter, engine, secrets)
 
