@@ -2,9 +2,10 @@
 
 For each post: F1 between the predicted and the gold sets of character offsets (1 when both are
 empty, 0 when only one is); the figure is the mean over posts. The task's best system scored 0.708
-on its test split. Predicted characters are the spans the engine reports for the toxicity-type
+on its test split, where every post is known to be toxic. Two figures: the engine's toxicity spans
+on every post (the task's setting), and the spans it reports as shipped, for the toxicity-type
 attributes (toxicity, severe toxicity, insult, profanity, threat, identity attack, sexually
-explicit) that reach their threshold.
+explicit) that reach their default hold threshold (nothing when none does).
 
 Usage: .venv/bin/python bench/span_f1.py [--data ../shared/data/toxic_spans_semeval2021] [--split test]
 """
@@ -37,9 +38,9 @@ def span_f1(predicted: set[int], gold: set[int]) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def predicted_characters(engine: Engine, texts: list[str]) -> list[set[int]]:
+def predicted_characters(engine: Engine, texts: list[str], attributes: tuple[str, ...]) -> list[set[int]]:
     verdicts = engine.moderate_many([CommentInput(text) for text in texts])
-    return [characters((start, end) for attribute in TOXIC_ATTRIBUTES
+    return [characters((start, end) for attribute in attributes
                        for start, end, _ in verdict.span_scores.get(attribute, ())) for verdict in verdicts]
 
 
@@ -57,19 +58,17 @@ def main() -> None:
     args = parser.parse_args()
     texts, gold = load(args.data / f"tsd_{args.split}.csv")
     base = Engine(None, LearnedScorer.load(args.model)) if args.model else Engine.default()
-    engines = {"default policy": base,
-               "thresholds 0.5 (more likely than not)": Engine(
-                   Policy.from_mapping({"thresholds": {attribute: 0.5 for attribute in TOXIC_ATTRIBUTES},
-                                        "allow_untargeted_profanity": False}), base.scorer)}
+    every_post = Engine(Policy.from_mapping({"thresholds": {"toxicity": 0.0}}), base.scorer)
+    settings = [("toxicity spans on every post (the task's setting)", every_post, ("toxicity",)),
+                ("as shipped: attributes at default thresholds", base, TOXIC_ATTRIBUTES)]
     print(f"model {base.model}; SemEval-2021 Task 5 {args.split} split, {len(texts)} posts "
           f"({sum(not g for g in gold)} with no gold span)\n")
-    print(f"| {'engine policy':<40} | span F1 | posts with predicted spans")
-    print(f"|{'-' * 42}|---------|------")
-    for name, engine in engines.items():
-        predicted = predicted_characters(engine, texts)
+    print(f"| {'spans':<52} | span F1 | posts with predicted spans")
+    print(f"|{'-' * 54}|---------|------")
+    for name, engine, attributes in settings:
+        predicted = predicted_characters(engine, texts, attributes)
         score = statistics.mean(span_f1(p, g) for p, g in zip(predicted, gold))
-        with_spans = sum(bool(p) for p in predicted)
-        print(f"| {name:<40} | {score:.4f}  | {with_spans}/{len(texts)}")
+        print(f"| {name:<52} | {score:.4f}  | {sum(bool(p) for p in predicted)}/{len(texts)}")
 
 
 if __name__ == "__main__":

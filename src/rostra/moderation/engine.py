@@ -24,6 +24,9 @@ RULES_VERSION = "rules-1"
 LEARNED = "learned"
 # Attributes whose score may come from curses or insult words aimed at nobody.
 _AIMLESS_DRIVEN = ("toxicity", "insult", "severe_toxicity")
+# A word joins an attribute's spans when it adds at least this much to the calibrated log-odds;
+# chosen for the best span F1 on the SemEval-2021 toxic-spans train split (bench/span_f1.py).
+LEARNED_SPAN_MIN_WEIGHT = 0.5
 # Rule hits weaker than this are context, not the characters responsible.
 _RULE_SPAN_MINIMUM = 0.3
 
@@ -174,13 +177,13 @@ class Engine:
     def _spans(self, item: _Work, attribute: str, score: float) -> tuple[tuple[int, int, float], ...]:
         """The characters behind an attribute's score: rule hits, and the words the learned model leans on.
 
-        A word counts when its share of the log-odds reaches the scorer's span threshold (tuned on the
-        toxic-spans training posts) and it is not a function word ("you" weighs on insults but is not
+        A word counts when its share of the log-odds reaches LEARNED_SPAN_MIN_WEIGHT and it is not a
+        function word ("you" weighs on insults but is not
         the insult); its weight is scaled so the strongest word carries the score.
         """
         found = item.evidence.spans_for(attribute, minimum=_RULE_SPAN_MINIMUM)
         if self.scorer is not None and attribute in (item.learned or {}):
-            threshold = max(self.scorer.span_threshold, 1e-6)
+            threshold = LEARNED_SPAN_MIN_WEIGHT
             text = item.normalized.text
             explained = [(start, end, weight) for start, end, weight in self.scorer.explain(text, attribute)
                          if weight >= threshold and text[start:end] not in offtopic.STOP_WORDS]
