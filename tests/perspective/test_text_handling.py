@@ -64,25 +64,3 @@ def test_every_query_value_is_redacted_in_access_log_lines():
     assert QueryRedactingFilter().filter(record)
     assert "s3cr3t" not in record.getMessage() and "key=REDACTED" in record.getMessage()
 
-
-def test_batched_scoring_gives_each_caller_its_own_verdict_and_failures():
-    from concurrent.futures import ThreadPoolExecutor
-
-    from rostra.moderation import CommentInput, Engine
-    from rostra.perspective.batching import BatchingEngine
-
-    engine = Engine.default()
-    batching = BatchingEngine(engine, max_batch=8)
-    texts = [f"comment {index}: " + ("you are a fucking moron" if index % 2 else "thanks, good read")
-             for index in range(40)]
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        batched = list(pool.map(lambda text: batching.moderate(CommentInput(text)), texts))
-    assert [verdict.scores for verdict in batched] == [engine.moderate(CommentInput(text)).scores
-                                                       for text in texts]
-
-    class Broken:
-        def moderate_many(self, comments):
-            raise OSError("model file unreadable")
-
-    with pytest.raises(OSError, match="unreadable"):
-        BatchingEngine(Broken()).moderate(CommentInput("anything"))
