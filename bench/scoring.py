@@ -138,8 +138,9 @@ def main() -> None:
         rows.append(("alt-profanity-check", "not installed", "pip install -e '.[bench]'"))
 
     mean_length = statistics.mean(len(text) for text in texts)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"model {engine.model}; {len(texts):,} synthetic comments, mean {mean_length:.0f} characters; "
-          f"one core; Python {sys.version.split()[0]}\n")
+          f"one core; Python {sys.version.split()[0]}; load average {load:.1f} on {os.cpu_count()} CPUs\n")
     print(f"| {'measure':<62} | {'result':>14} | target / note")
     print(f"|{'-' * 64}|{'-' * 16}|{'-' * 20}")
     for name, value, note in rows:
