@@ -106,8 +106,9 @@ comments = Table(
     _when("edited_at", nullable=True),
     _when("deleted_at", nullable=True),
     CheckConstraint(f"status IN {COMMENT_STATUSES}", name="status"),
-    Index(None, "story_id", "parent_id", "status", "id"),
-    Index(None, "story_id", "parent_id", "status", "reaction_count", "id"),
+    # A page walks one of these in order and stops after `limit` visible rows: no sort of the thread.
+    Index(None, "story_id", "parent_id", "id"),
+    Index(None, "story_id", "parent_id", "reaction_count", "id"),
     Index(None, "parent_id", "status"),
     Index(None, "story_id", "status"),
     Index(None, "author_id", "status"),

@@ -104,13 +104,11 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["author_id"], ["authors.id"], name="fk_comments_author_id_authors"),
         sa.CheckConstraint(f"status IN {COMMENT_STATUSES}", name="ck_comments_status"),
     )
+    op.create_index("ix_comments_story_id_parent_id_id", "comments", ["story_id", "parent_id", "id"])
     op.create_index(
-        "ix_comments_story_id_parent_id_status_id", "comments", ["story_id", "parent_id", "status", "id"]
-    )
-    op.create_index(
-        "ix_comments_story_id_parent_id_status_reaction_count_id",
+        "ix_comments_story_id_parent_id_reaction_count_id",
         "comments",
-        ["story_id", "parent_id", "status", "reaction_count", "id"],
+        ["story_id", "parent_id", "reaction_count", "id"],
     )
     op.create_index("ix_comments_parent_id_status", "comments", ["parent_id", "status"])
     op.create_index("ix_comments_story_id_status", "comments", ["story_id", "status"])
