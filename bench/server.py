@@ -46,7 +46,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _load import Client, HttpError, Response, run_cell, percentile  # noqa: E402
+from _load import REQUEST_TIMEOUT_S, Client, HttpError, Response, percentile, run_cell  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / ".work" / "bench-server"
@@ -161,7 +161,7 @@ class ServerProcess:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True, cwd=self.log_path.parent,
+            start_new_session=True,
         )
         log.close()
         deadline = time.monotonic() + timeout_s
@@ -247,7 +247,7 @@ class Target:
     def create(self, stories: list[str], planned: list[PlannedComment]) -> None:
         raise NotImplementedError
 
-    def start(self) -> None:
+    def start(self, log_path: Path) -> None:
         raise NotImplementedError
 
     def stop(self) -> None:
@@ -327,12 +327,15 @@ class IssoTarget(Target):
                  for c in planned],
             )
 
-    def start(self):
+    def start(self, log_path):
         port = free_port()
         env = {**os.environ, "ISSO_SETTINGS": str(self.config_path)}
+        # gunicorn kills a worker silent for 30 s by default and answers 500; under 32 readers of a
+        # big thread Isso's requests take longer than that, so the timeout follows the client's.
         argv = [str(self.venv / "bin" / "gunicorn"), "--workers", str(self.workers), "--bind",
-                f"127.0.0.1:{port}", "--log-level", "warning", "isso.run:application"]
-        self.process = ServerProcess("isso", argv, env, self.dir / "server.log", port)
+                f"127.0.0.1:{port}", "--timeout", str(int(REQUEST_TIMEOUT_S)), "--log-level", "warning",
+                "isso.run:application"]
+        self.process = ServerProcess("isso", argv, env, log_path, port)
         self.process.start(self.ready_path)
 
     def destroy(self):
@@ -409,11 +412,11 @@ class RostraTarget(Target):
         subprocess.run([rostra, "migrate"], env=self.env, check=True, stdout=subprocess.DEVNULL)
         self.story_ids = prefill_rostra(self.url, {s: self.story_url(s) for s in stories}, planned)
 
-    def start(self):
+    def start(self, log_path):
         port = free_port()
         env = {**self.env, "ROSTRA_PORT": str(port)}
         argv = [str(REPO / ".venv" / "bin" / "rostra"), "serve"]
-        self.process = ServerProcess("rostra", argv, env, self.dir / "server.log", port)
+        self.process = ServerProcess("rostra", argv, env, log_path, port)
         self.process.start(self.ready_path)
 
     def destroy(self):
@@ -673,7 +676,10 @@ def measure_target(target: Target, prefill: int, clients_list: list[int], timing
     began = time.perf_counter()
     target.create(stories + write_stories, planned)
     print(f"   prefilled {len(planned):,} comments in {time.perf_counter() - began:.1f} s", flush=True)
-    target.start()
+    log_path = WORK / "logs" / f"{target.server}-{target.database}-prefill-{prefill}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path.unlink(missing_ok=True)
+    target.start(log_path)
     ledger = Ledger()
     result = {"server": target.server, "database": target.database, "prefill": prefill, "cells": []}
     try:
@@ -690,6 +696,8 @@ def measure_target(target: Target, prefill: int, clients_list: list[int], timing
         result["verification"] = verify(target, ledger)
     finally:
         target.stop()
+    log = log_path.read_text(errors="replace")
+    result["server_log"] = {"path": str(log_path), "tracebacks": log.count("Traceback (most recent call last)")}
     return result
 
 
@@ -754,7 +762,8 @@ def print_report(results: list[dict]) -> None:
                   f"{v['sent']:,} writes acknowledged {v['answered_states']}; lost {v['lost']}, duplicated "
                   f"{v['duplicated']}, wrong story {v['wrong_story']}, answer describing another comment "
                   f"{v['wrong_answer']}, stored but not acknowledged {v['stored_without_ack']}; "
-                  f"refused {v['refused'] or 'none'}")
+                  f"refused {v['refused'] or 'none'}; tracebacks in the server log "
+                  f"{result['server_log']['tracebacks']}")
     print_targets(results, isso)
 
 
