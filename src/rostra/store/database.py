@@ -61,7 +61,8 @@ class Store:
 
     def run_write(self, job: Callable[[Connection], Result]) -> Result:
         """Run `job` in a write transaction and return its result once committed. On SQLite, jobs from
-        concurrent requests share one commit (one fsync), each inside its own savepoint."""
+        concurrent requests share one commit (one fsync), each inside its own savepoint; a job runs on
+        the writer thread, so it must not call `run_write` itself."""
         if self._batcher is not None:
             return self._batcher.run(job)
         with self.write() as connection:
