@@ -1,7 +1,8 @@
 """Print the engine's false-hold rate on acceptable comments and its catch rate on abusive ones.
 
 Reads Rostra's own test set (tests/moderation/data): heated but acceptable news discussion,
-counter-speech, neutral and positive mentions of identity groups, and a smaller set of clear abuse.
+counter-speech, neutral and positive mentions of identity groups, a hold-out set of the same kinds
+that was kept out of rule writing until its first run, and a smaller set of clear abuse.
 Usage: .venv/bin/python bench/false_holds.py [--verbose]
 """
 
@@ -47,6 +48,8 @@ def main() -> None:
     engine = Engine(None, LearnedScorer.load(args.model)) if args.model else Engine.default()
     print(f"model: {engine.model}\n")
     for title, name, wanted in (("False holds on acceptable comments", "acceptable.jsonl", "approve"),
+                                ("False holds on the hold-out set (kept out of rule writing until its first run)",
+                                 "acceptable_holdout.jsonl", "approve"),
                                 ("Held or rejected among abusive comments", "abusive.jsonl", "hold")):
         counts, results = rates(engine, load(name), "group")
         print(f"{title}\n{'group':<28}{'comments':>9}{'held':>7}{'rate':>8}")

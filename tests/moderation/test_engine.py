@@ -131,10 +131,15 @@ def test_insults_need_a_target(engine):
     "Calling someone a faggot is disgusting and has no place here.",
     'My neighbour was called a "paki" on the bus. That is unacceptable.',
     "No child should be called a retard at school, ever.",
+    "Someone sprayed 'kike' on the synagogue wall. Our whole street turned out to scrub it off.",
     "As a queer woman, and one of the dykes in the parade, I loved this piece.",
 ])
 def test_quoted_condemned_and_reclaimed_slurs_are_not_held(engine, text):
     assert engine.moderate(CommentInput(text)).decision == "approve"
+
+
+def test_quoting_a_slur_at_the_reader_is_still_abuse(engine):
+    assert engine.moderate(CommentInput("Nobody asked you, 'faggot'.")).decision == "hold"
 
 
 def test_slur_aimed_at_someone_is_held_with_its_span(engine):

@@ -159,7 +159,7 @@ class WordLists:
             score = term.score
             if context.counter_speech:
                 score *= 0.25
-            elif context.quoted(span, normalized.original):
+            elif target != "second_person" and context.quoted(span, normalized.original):
                 score *= 0.5
             elif term.reclaimable and target != "second_person" and context.in_group_use(tokens[index][1]):
                 score *= 0.3
@@ -195,6 +195,7 @@ def _target_of(index: int, tokens: list[tuple[str, int, int]]) -> str | None:
 
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 _SYMMETRIC_QUOTES = "\"`"
+_WRAPPING_QUOTES = "'\"‘’“”`«»"
 _PAIRED_QUOTES = (("“", "”"), ("«", "»"), ("‘", "’"))
 IDENTITY_GROUPS = frozenset(
     """muslims muslim islam jews jew jewish blacks black africans immigrants immigrant migrants
@@ -230,7 +231,11 @@ class _SentenceContext:
         return any(word in NEGATIONS for word, _, _ in self.tokens[max(0, index - 3):index])
 
     def quoted(self, span: tuple[int, int], original: str) -> bool:
-        return _quoted_in(original, span[0])
+        """Inside quotation marks, or wrapped in single quotes: 'word' (an apostrophe never wraps a word)."""
+        start, end = span
+        wrapped = 0 < start and end < len(original) and original[start - 1] in _WRAPPING_QUOTES \
+            and original[end] in _WRAPPING_QUOTES
+        return wrapped or _quoted_in(original, start)
 
     def in_group_use(self, start_char: int) -> bool:
         sentence_start = max([0] + [b for b in self.bounds if b <= start_char])
