@@ -195,7 +195,7 @@ class Engine:
         return tuple(sorted(set(found)))
 
     def _phase_of(self, item: _Work, attribute: str, score: float) -> str:
-        if item.learned and item.learned.get(attribute, 0.0) >= score:
+        if item.learned and round(item.learned.get(attribute, 0.0), 4) >= score:
             return LEARNED
         return item.evidence.phase_of(attribute) or LEARNED
 

@@ -11,10 +11,13 @@ ACCUMULATING = frozenset({"sexually_explicit", "spam"})
 
 @dataclass(frozen=True)
 class Hit:
+    """One finding. A `repeat` (the same word again) marks characters but adds nothing to the score."""
+
     attribute: str
     score: float
     span: tuple[int, int] | None
     phase: str
+    repeat: bool = False
 
 
 @dataclass
@@ -37,6 +40,8 @@ class Evidence:
         best: dict[str, float] = {}
         remaining: dict[str, float] = {}
         for hit in self.hits:
+            if hit.repeat:
+                continue
             if hit.attribute in ACCUMULATING:
                 remaining[hit.attribute] = remaining.get(hit.attribute, 1.0) * (1.0 - hit.score)
             else:

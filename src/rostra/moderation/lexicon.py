@@ -119,19 +119,21 @@ class WordLists:
         tokens = [(match.group(), match.start(), match.end()) for match in TOKEN.finditer(text)]
         harmless = [match.span() for match in HARMLESS_IDIOMS.finditer(text)]
         sentence_context = _SentenceContext(text, tokens)
+        seen_sexual_words: set[str] = set()
         for index, (word, start, end) in enumerate(tokens):
             if word not in self.vocabulary or any(a <= start < b for a, b in harmless):
                 continue
             span = normalized.span_to_original(start, end)
             context = sentence_context.around(index)
-            self._weigh(word, span, index, tokens, context, normalized, evidence)
+            self._weigh(word, span, index, tokens, context, normalized, evidence, seen_sexual_words)
 
-    def _weigh(self, word, span, index, tokens, context, normalized, evidence) -> None:
+    def _weigh(self, word, span, index, tokens, context, normalized, evidence, seen_sexual_words) -> None:
         target = _target_of(index, tokens)
         if word in self.profanity:
             term = self.profanity[word]
             evidence.add(Hit("profanity", term.score, span, PHASE))
-            if target == "second_person":
+            intensifier = index > 0 and tokens[index - 1][0] in ("the", "what", "a")  # "whatever the fuck you want"
+            if target == "second_person" and not intensifier:
                 evidence.add(Hit("toxicity", min(0.95, term.score), span, PHASE))
                 evidence.add(Hit("insult", term.score * 0.9, span, PHASE))
                 evidence.targeted_profanity = True
@@ -169,7 +171,9 @@ class WordLists:
                 evidence.add(Hit("severe_toxicity", score * 0.9, span, PHASE))
                 evidence.add(Hit("insult", score, span, PHASE))
         if word in self.sexual:
-            evidence.add(Hit("sexually_explicit", self.sexual[word].score, span, PHASE))
+            repeat = word in seen_sexual_words
+            seen_sexual_words.add(word)
+            evidence.add(Hit("sexually_explicit", self.sexual[word].score, span, PHASE, repeat=repeat))
 
 
 def _site_word_pattern(words: tuple[str, ...]) -> re.Pattern | None:

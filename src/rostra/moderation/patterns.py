@@ -17,10 +17,13 @@ from rostra.moderation.normalize import NormalizedText
 
 PHASE = "patterns"
 
-_PERSON = r"(?:you|u|ya|him|her|them|your\w*|this \w+|that \w+|the \w+|all (?:of )?(?:you|them)|every \w+|\w+)"
-_NOT_A_PERSON = (r"(?!\s+(?:(?:the|this|that|their|his|her|its|our|your)\s+)?(?:bill|idea|plan|proposal|law|"
-                 r"legislation|project|program|programme|deal|policy|story|rumou?r|myth|it|time|process|"
-                 r"motion|amendment|tax|budget|debate|argument|narrative|momentum|vibe|mood|engine|lights?)\b)")
+# Who a threat is aimed at: the reader, a pronoun, or a named role; a verb like "kill" or "shoot"
+# aimed at anything else ("kill the bill", "shoot the film") is not a threat.
+_PERSON = (r"(?:you|u|ya|y'?all|him|her|them|you all|all (?:of )?(?:you|them)|every (?:one|last one) of (?:you|them)|"
+           r"your (?:family|kids|children|wife|husband|mother|mom|mum|dad|father|face|head|skull|ass|house|home|dog)|"
+           r"(?:that|this) (?:bitch|bastard|guy|man|woman|idiot|traitor|scum|clown|moron|pig)|these people|those people|"
+           r"the (?:author|writer|reporter|journalist|editor|mayor|judge|president|senator|minister|governor|cops?|police|"
+           r"traitors?|politicians?))")
 _WILL = r"(?:i|we)(?:'ll| will| shall|'m going to| am going to|'m gonna| am gonna| gonna|'re going to| are going to| are gonna)"
 _VIOLENCE = (r"(?:kill|murder|shoot|stab|hang|lynch|beat|hurt|rape|strangle|choke|burn|bomb|slit|gut|"
              r"behead|execute|torture|break|smash|punch|cut|slaughter|end|destroy|bury|skin|gas)")
@@ -69,10 +72,10 @@ RULES = (
     # Threats of violence: a speaker's intent, a call on others, a wish, or a veiled warning.
     _rule("threat", 0.93, "find hunt track", rf"\b{_WILL} (?:find|hunt|track) (?:you|u|ya|him|her|them)(?: down)?\b",
           ("severe_toxicity", 0.75), ("toxicity", 0.85)),
-    _rule("threat", 0.95, _VIOLENCE_WORDS, rf"\b{_WILL} (?:\w+ )?{_VIOLENCE}\w* {_PERSON}\b{_NOT_A_PERSON}",
+    _rule("threat", 0.95, _VIOLENCE_WORDS, rf"\b{_WILL} (?:\w+ )?{_VIOLENCE}\w* {_PERSON}\b",
           ("severe_toxicity", 0.85), ("toxicity", 0.9)),
     _rule("threat", 0.85, _VIOLENCE_WORDS, rf"\b(?:someone|somebody|people|we|they|you|u) (?:should|needs? to|ought to|has to|"
-          rf"have to|must|gotta|oughta) (?:just )?{_VIOLENCE}\w* {_PERSON}\b{_NOT_A_PERSON}",
+          rf"have to|must|gotta|oughta) (?:just )?{_VIOLENCE}\w* {_PERSON}\b",
           ("severe_toxicity", 0.7), ("toxicity", 0.85)),
     _rule("threat", 0.8, _VIOLENCE_DONE_WORDS, rf"\b{_SUBJECT} (?:should|deserves? to|ought to|needs? to|must|will) (?:all )?(?:just )?be {_VIOLENCE_DONE}\b",
           ("severe_toxicity", 0.6), ("toxicity", 0.8)),
@@ -129,12 +132,13 @@ RULES = (
     _rule("spam", 0.7, "dm message contact text call whatsapp add whats telegram", r"\b(?:dm|message|contact|text|call|whatsapp|add) (?:me|us) (?:on|at|via|@)\b|\bwhats ?app\b|\btelegram\b ?@"),
     _rule("spam", 0.8, "earn earns earned make makes made making earning work working click free promo discount buy order limited viagra cialis casino bitcoin crypto forex binary guaranteed dating", r"\b(?:earn|make|made|making|earning)\w* \$? ?\d[\d,.]*k?(?: ?(?:dollars|usd|euros|pounds))?"
           r"(?: \w+){0,6} (?:per|a|every|each|in a|in one) (?:day|week|month|hour)\b"
-          r"|\bwork(?:ing)? from home\b.{0,60}\b(?:earn|make|\$|income)|\bclick (?:here|the link|this link|my link|below)\b"
+          r"|\bwork(?:ing)? from home\b.{0,60}\b(?:earn|make|\$|income)|\bclick (?:here|this link|my link|below)\b"
           r"|\bfree (?:money|bitcoin|crypto|iphone|gift ?cards?|followers)\b|\bpromo code\b|\bdiscount code\b"
           r"|\b(?:buy|order) now\b|\blimited (?:time )?offer\b|\bviagra\b|\bcialis\b|\bcasino bonus\b"
           r"|\b(?:bitcoin|crypto|forex|binary) (?:investment|trading|mining) (?:expert|manager|platform|opportunity)\b"
           r"|\bguaranteed (?:income|profit|returns)\b|\bdating (?:site|app)\b.{0,40}(?:free|join|click)"),
-    _rule("spam", 0.5, "", r"(?<![\w$€£.,])\+?\(?\d{2,4}\)?(?:[ .-]?\d{2,4}){2,4}(?![\w.,]\d)"),
+    # A phone number: digit groups with separators, not a year range, a price or digits inside a link.
+    _rule("spam", 0.5, "", r"(?<![\w$€£.,=/&;%:#-])(?!(?:19|20)\d\d ?[-–] ?(?:19|20)\d\d)\+?\(?\d{2,4}\)?(?:[ .-]?\d{2,4}){2,4}(?![\w.,/=&]\d|[\w/=&%])"),
 )
 
 # Sentence words that show a pattern is being quoted to reject it, not asserted.

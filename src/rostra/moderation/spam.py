@@ -66,9 +66,9 @@ def scan_links(normalized: NormalizedText, evidence: Evidence) -> None:
     link_chars = sum(end - start for start, end in links)
     for span in links:
         shortened = _SHORTENERS.search(original, span[0], span[1])
-        evidence.add(Hit("spam", 0.7 if shortened else 0.3, span, LINKS))
+        evidence.add(Hit("spam", 0.7 if shortened else 0.2, span, LINKS))
     if len(links) >= 3:
-        evidence.add(Hit("spam", 0.6, links[0], LINKS))
+        evidence.add(Hit("spam", 0.5, links[0], LINKS))
     if link_chars > 0.5 * len(original.strip()):
         evidence.add(Hit("spam", 0.5, links[0], LINKS))
 
