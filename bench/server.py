@@ -16,8 +16,8 @@ Isso (PyPI, pinned below) is installed by this script into a throwaway virtual e
 .work/ and run under gunicorn; both servers run as separate processes on free 127.0.0.1 ports and
 are stopped at the end, also on error or Ctrl-C. Prefills go straight into each server's database.
 
-    .venv/bin/python bench/server.py             # the full run (about 15 minutes on 2 cores)
-    .venv/bin/python bench/server.py --quick     # smoke run, about 3 minutes
+    .venv/bin/python bench/server.py             # the full run (about 12 minutes on 2 quiet cores)
+    .venv/bin/python bench/server.py --quick     # smoke run, about 5 minutes
     .venv/bin/python bench/server.py --json bench/results/server.json
 """
 
@@ -40,9 +40,17 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Awaitable
 from urllib.parse import quote
+
+import psycopg
+import sqlalchemy as sa
+
+from rostra.config import Settings
+from rostra.render import render_comment
+from rostra.store import tables
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -91,6 +99,8 @@ def new_token() -> str:
 
 @dataclass(frozen=True)
 class PlannedComment:
+    """One prefill comment; `parent` is another planned id, `author` one of 50 prefill readers."""
+
     id: int
     story: str
     parent: int | None
@@ -302,9 +312,7 @@ class IssoTarget(Target):
             f"[general]\ndbpath = {self.db_path}\nhost = http://127.0.0.1:1/\nmax-age = 15m\n"
             "notify = stdout\ngravatar = false\n"
             "[moderation]\nenabled = false\n"
-            "[guard]\nenabled = false\nratelimit = 1000000\ndirect-reply = 1000000\n"
-            "reply-to-self = true\nrequire-author = false\nrequire-email = false\n"
-            "[server]\nreload = false\nprofile = false\n"
+            "[guard]\nenabled = false\n"
         )
         schema = (
             "import sys; from isso import config; from isso.db import SQLite3; "
@@ -397,8 +405,6 @@ class RostraTarget(Target):
 
     @property
     def url(self) -> str:
-        from rostra.config import Settings
-
         return Settings.load(environ=self.env).resolved_database_url
 
     def story_url(self, story: str) -> str:
@@ -443,18 +449,14 @@ class RostraTarget(Target):
         return count(response.json()["items"])
 
     def stored_comments(self, stories):
-        from sqlalchemy import create_engine, select
-
-        from rostra.store.tables import comments, stories as story_table
-
         keys = {self.story_url(s): s for s in stories}
-        engine = create_engine(self.url)
+        engine = sa.create_engine(self.url)
         try:
             with engine.connect() as connection:
                 rows = connection.execute(
-                    select(comments.c.id, story_table.c.url, comments.c.body_markdown)
-                    .join(story_table, story_table.c.id == comments.c.story_id)
-                    .where(story_table.c.url.in_(list(keys)))
+                    sa.select(tables.comments.c.id, tables.stories.c.url, tables.comments.c.body_markdown)
+                    .join(tables.stories, tables.stories.c.id == tables.comments.c.story_id)
+                    .where(tables.stories.c.url.in_(list(keys)))
                 ).all()
         finally:
             engine.dispose()
@@ -462,8 +464,6 @@ class RostraTarget(Target):
 
 
 def postgres_admin(*statements: str) -> None:
-    import psycopg
-
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
         for statement in statements:
             connection.execute(statement)
@@ -472,26 +472,19 @@ def postgres_admin(*statements: str) -> None:
 def prefill_rostra(url: str, story_urls: dict[str, str], planned: list[PlannedComment]) -> dict[str, int]:
     """Bulk-insert stories, guest authors, approved comments and their moderation-log entries straight
     into Rostra's tables (as if the engine had approved each); returns each story's id."""
-    from datetime import datetime, timezone
-
-    from sqlalchemy import create_engine, select, text
-
-    from rostra.render import render_comment
-    from rostra.store.tables import authors, comments, moderation_log, sites, stories
-
-    engine = create_engine(url)
+    engine = sa.create_engine(url)
     now = datetime.now(timezone.utc)
     rendered: dict[str, str] = {}
     scores = {"toxicity": 0.02, "insult": 0.01, "profanity": 0.0, "spam": 0.03}
     try:
         with engine.begin() as connection:
-            site_id = connection.execute(select(sites.c.id)).scalars().first()
+            site_id = connection.execute(sa.select(tables.sites.c.id)).scalars().first()
             story_ids = {story: i for i, story in enumerate(story_urls, start=1)}
-            connection.execute(stories.insert(), [
+            connection.execute(tables.stories.insert(), [
                 {"id": story_ids[story], "site_id": site_id, "url": story_url, "title": f"Story {story}",
                  "text": "", "closed": False, "created_at": now} for story, story_url in story_urls.items()])
             author_ids = sorted({c.author for c in planned})
-            connection.execute(authors.insert(), [
+            connection.execute(tables.authors.insert(), [
                 {"id": a + 1, "guest_key": f"bench-prefill-{a}", "display_name": f"Reader {a}", "created_at": now}
                 for a in author_ids])
             depth = {}
@@ -509,13 +502,13 @@ def prefill_rostra(url: str, story_urls: dict[str, str], planned: list[PlannedCo
                             "to_status": "approved", "reasons": [], "model": "bench-prefill",
                             "created_at": created})
             for batch in range(0, len(rows), 10_000):
-                connection.execute(comments.insert(), rows[batch:batch + 10_000])
-                connection.execute(moderation_log.insert(), log[batch:batch + 10_000])
+                connection.execute(tables.comments.insert(), rows[batch:batch + 10_000])
+                connection.execute(tables.moderation_log.insert(), log[batch:batch + 10_000])
             if engine.dialect.name == "postgresql":
                 for table in ("stories", "authors", "comments", "moderation_log"):
-                    connection.execute(text(
+                    connection.execute(sa.text(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
-                connection.execute(text("ANALYZE"))
+                connection.execute(sa.text("ANALYZE"))
     finally:
         engine.dispose()
     return story_ids
