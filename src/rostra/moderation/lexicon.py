@@ -132,7 +132,7 @@ class WordLists:
         if word in self.profanity:
             term = self.profanity[word]
             evidence.add(Hit("profanity", term.score, span, PHASE))
-            intensifier = index > 0 and tokens[index - 1][0] in ("the", "what", "a")  # "whatever the fuck you want"
+            intensifier = index > 0 and tokens[index - 1][0] in ("the", "what")  # "whatever the fuck you want"
             if target == "second_person" and not intensifier:
                 evidence.add(Hit("toxicity", min(0.95, term.score), span, PHASE))
                 evidence.add(Hit("insult", term.score * 0.9, span, PHASE))
