@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import traceback
 from dataclasses import dataclass, replace
 from typing import Any
@@ -46,6 +47,7 @@ log = logging.getLogger("rostra.perspective")
 # On import, so that every process serving these routes (either server, any worker) redacts keys.
 install_access_log_redaction()
 router = APIRouter(tags=["Perspective API"])
+_building = threading.Lock()
 
 
 @dataclass
@@ -88,9 +90,12 @@ def service_for(request: Request) -> PerspectiveService:
     state = request.app.state
     service = getattr(state, "perspective", None)
     if service is None:
-        shared = state.services
-        service = PerspectiveService.build(shared.settings, shared.store, shared.limiter)
-        state.perspective = service
+        with _building:
+            service = getattr(state, "perspective", None)
+            if service is None:
+                shared = state.services
+                service = PerspectiveService.build(shared.settings, shared.store, shared.limiter)
+                state.perspective = service
     return service
 
 
