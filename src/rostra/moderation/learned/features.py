@@ -21,6 +21,9 @@ _SPACE = 32
 _WORD_SALT = np.uint64(0x9E3779B97F4A7C15)
 _BIGRAM_SALT = np.uint64(0xC2B2AE3D27D4EB4F)
 _MIX = np.uint64(0xFF51AFD7ED558CCD)
+_EMPTY = np.zeros(0, dtype=np.int64)
+_POWERS = np.ones(1, dtype=np.uint64)
+_INVERSE_POWERS = np.ones(1, dtype=np.uint64)
 
 
 @dataclass(frozen=True)
@@ -49,29 +52,34 @@ class Occurrences:
     ends: np.ndarray
 
 
-def occurrences(texts: Sequence[str], config: FeatureConfig) -> list[Occurrences]:
-    """Hash every character n-gram, word and word pair of each text; one entry per kind."""
-    codes, document_starts, document_of = _encode(texts)
+def occurrences(texts: Sequence[str], config: FeatureConfig, positions: bool = True) -> list[Occurrences]:
+    """Hash every character n-gram, word and word pair of each text; one entry per kind.
+
+    Without `positions`, `starts` and `ends` are left empty (scoring does not need them).
+    """
+    codes, document_starts = _encode(texts)
     length = len(codes)
-    inverse_powers = np.empty(length + 1, dtype=np.uint64)
-    inverse_powers[0] = 1
-    np.cumprod(np.full(length, _BASE_INVERSE, dtype=np.uint64), out=inverse_powers[1:])
-    powers = np.empty(length, dtype=np.uint64)
-    powers[0] = 1
-    np.cumprod(np.full(length - 1, _BASE, dtype=np.uint64), out=powers[1:])
+    powers, inverse_powers = _power_tables(length + 1)
     prefix = np.zeros(length + 1, dtype=np.uint64)
-    np.cumsum(codes * powers, out=prefix[1:])
-    # Characters left before the next document separator, at each position.
-    separator_positions = np.flatnonzero(codes == _SEPARATOR)
-    room = np.repeat(separator_positions, np.diff(np.concatenate(([-1], separator_positions)))) - np.arange(length)
+    np.cumsum(codes * powers[:length], out=prefix[1:])
+    # separators_before[i]: how many documents end before position i, i.e. the document at i.
+    separators_before = np.zeros(length + 1, dtype=np.int32)
+    np.cumsum(codes == _SEPARATOR, out=separators_before[1:])
+
+    def kind(hashes, documents, starts, ends) -> Occurrences:
+        features = ((hashes * _MIX) >> np.uint64(64 - config.bits)).astype(np.int32)
+        if not positions:
+            return Occurrences(documents, features, _EMPTY, _EMPTY)
+        offsets = document_starts[documents]
+        return Occurrences(documents, features, starts - offsets, ends - offsets)
 
     kinds = []
     for n in range(config.char_min, config.char_max + 1):
         span = max(length + 1 - n, 0)
-        valid = room[:span] >= n
-        hashes = (prefix[n : n + span] - prefix[:span]) * inverse_powers[:span] + np.uint64(n)
-        starts = np.flatnonzero(valid)
-        kinds.append(_kind(hashes[valid], starts, starts + n, document_of, document_starts, config))
+        valid = separators_before[n : n + span] == separators_before[:span]
+        hashes = ((prefix[n : n + span] - prefix[:span]) * inverse_powers[:span])[valid] + np.uint64(n)
+        starts = np.flatnonzero(valid) if positions else None
+        kinds.append(kind(hashes, separators_before[:span][valid], starts, None if starts is None else starts + n))
 
     is_word = _word_characters(codes)
     previous_word = np.concatenate(([False], is_word[:-1]))
@@ -79,14 +87,83 @@ def occurrences(texts: Sequence[str], config: FeatureConfig) -> list[Occurrences
     word_starts = np.flatnonzero(is_word & ~previous_word)
     word_ends = np.flatnonzero(is_word & ~next_word) + 1
     word_hash = (prefix[word_ends] - prefix[word_starts]) * inverse_powers[word_starts] * _WORD_SALT
-    kinds.append(_kind(word_hash, word_starts, word_ends, document_of, document_starts, config))
-    same_document = document_of[word_starts[:-1]] == document_of[word_starts[1:]]
+    word_documents = separators_before[word_starts]
+    kinds.append(kind(word_hash, word_documents, word_starts, word_ends))
+    same_document = word_documents[:-1] == word_documents[1:]
     pair_hash = (word_hash[:-1] * _BIGRAM_SALT + word_hash[1:])[same_document]
     kinds.append(
-        _kind(pair_hash, word_starts[:-1][same_document], word_ends[1:][same_document], document_of,
-              document_starts, config)
+        kind(pair_hash, word_documents[:-1][same_document], word_starts[:-1][same_document], word_ends[1:][same_document])
     )
     return kinds
+
+
+def _power_tables(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """BASE**i and BASE**-i modulo 2**64 for i < size, computed once and grown on demand."""
+    global _POWERS, _INVERSE_POWERS
+    if len(_POWERS) < size:
+        size = max(size, 2 * len(_POWERS))
+        _POWERS = np.ones(size, dtype=np.uint64)
+        np.cumprod(np.full(size - 1, _BASE, dtype=np.uint64), out=_POWERS[1:])
+        _INVERSE_POWERS = np.ones(size, dtype=np.uint64)
+        np.cumprod(np.full(size - 1, _BASE_INVERSE, dtype=np.uint64), out=_INVERSE_POWERS[1:])
+    return _POWERS, _INVERSE_POWERS
+
+
+def matrix(texts: Sequence[str], config: FeatureConfig, idf: np.ndarray | None) -> list[sparse.csr_matrix]:
+    """Document-by-bucket matrices, one per feature kind, that sum to the documents' features.
+
+    Rows may repeat a column; every consumer (matrix products, summing) adds repeats up.
+    """
+    found = occurrences(texts, config, positions=False)
+    matrices = []
+    for kind, values in zip(found, _scaled_values(found, idf, len(texts))):
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(kind.documents, minlength=len(texts)), out=indptr[1:])
+        matrices.append(sparse.csr_matrix((values, kind.features, indptr), shape=(len(texts), config.buckets)))
+    return matrices
+
+
+def linear_scores(texts: Sequence[str], config: FeatureConfig, idf: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """`sum(matrix(texts) @ weights)`, with one sparse product instead of one per kind.
+
+    Kinds are concatenated in order and each is grouped by document, so the occurrences are
+    already grouped by (kind, document): one row per pair, summed over kinds afterwards.
+    """
+    found = occurrences(texts, config, positions=False)
+    count = len(texts)
+    rows = np.concatenate([kind.documents + index * count for index, kind in enumerate(found)])
+    indptr = np.zeros(len(found) * count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=len(found) * count), out=indptr[1:])
+    stacked = sparse.csr_matrix(
+        (np.concatenate(_scaled_values(found, idf, count)), np.concatenate([kind.features for kind in found]), indptr),
+        shape=(len(found) * count, config.buckets),
+    )
+    return (stacked @ weights).reshape(len(found), count, weights.shape[1]).sum(axis=0)
+
+
+def _scaled_values(found: list[Occurrences], idf: np.ndarray | None, count: int) -> list[np.ndarray]:
+    """Each occurrence's value: its idf, with each document scaled to unit length over all kinds.
+
+    The length is the root of the summed squared values of the document's occurrences.
+    """
+    values = [np.ones(len(kind.features), dtype=np.float32) if idf is None else idf[kind.features] for kind in found]
+    squared = np.zeros(count)
+    for kind, kind_values in zip(found, values):
+        squared += np.bincount(kind.documents, weights=kind_values.astype(np.float64) ** 2, minlength=count)
+    scale = (1.0 / np.sqrt(np.maximum(squared, 1e-12))).astype(np.float32)
+    return [kind_values * scale[kind.documents] for kind, kind_values in zip(found, values)]
+
+
+def _power_tables(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """BASE**i and BASE**-i modulo 2**64 for i < size, computed once and grown on demand."""
+    global _POWERS, _INVERSE_POWERS
+    if len(_POWERS) < size:
+        size = max(size, 2 * len(_POWERS))
+        _POWERS = np.ones(size, dtype=np.uint64)
+        np.cumprod(np.full(size - 1, _BASE, dtype=np.uint64), out=_POWERS[1:])
+        _INVERSE_POWERS = np.ones(size, dtype=np.uint64)
+        np.cumprod(np.full(size - 1, _BASE_INVERSE, dtype=np.uint64), out=_INVERSE_POWERS[1:])
+    return _POWERS, _INVERSE_POWERS
 
 
 def matrix(texts: Sequence[str], config: FeatureConfig, idf: np.ndarray | None) -> list[sparse.csr_matrix]:
@@ -96,7 +173,7 @@ def matrix(texts: Sequence[str], config: FeatureConfig, idf: np.ndarray | None) 
     (the root of the summed squared weights of its occurrences). Rows may repeat a column; every
     consumer (matrix products, summing) adds repeats up.
     """
-    found = occurrences(texts, config)
+    found = occurrences(texts, config, positions=False)
     values = [np.ones(len(kind.features), dtype=np.float32) if idf is None else idf[kind.features] for kind in found]
     squared = np.zeros(len(texts))
     for kind, kind_values in zip(found, values):
@@ -112,26 +189,16 @@ def matrix(texts: Sequence[str], config: FeatureConfig, idf: np.ndarray | None) 
     return matrices
 
 
-def _kind(hashes, starts, ends, document_of, document_starts, config: FeatureConfig) -> Occurrences:
-    documents = document_of[starts]
-    offsets = document_starts[documents]
-    features = ((hashes * _MIX) >> np.uint64(64 - config.bits)).astype(np.int64)
-    return Occurrences(documents, features, starts - offsets, ends - offsets)
-
-
-def _encode(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Code points of all texts, each padded with spaces and followed by a separator.
-
-    Also returns where each text starts and, for every code point, which text it belongs to.
-    """
+def _encode(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Code points of all texts, each padded with spaces and followed by a separator, and where
+    each text starts."""
     joined = "".join([f" {text.replace(chr(0), ' ')} \x00" for text in texts])
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     lengths = np.fromiter((len(text) + 3 for text in texts), dtype=np.int64, count=len(texts))
     document_starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) + 1
-    document_of = np.repeat(np.arange(len(texts)), lengths)
     # Whitespace of any kind reads as one kind of space.
     codes[(codes == 9) | (codes == 10) | (codes == 13)] = _SPACE
-    return codes, document_starts, document_of
+    return codes, document_starts
 
 
 def _word_characters(codes: np.ndarray) -> np.ndarray:

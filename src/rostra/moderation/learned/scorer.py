@@ -16,10 +16,11 @@ from typing import Sequence
 
 import numpy as np
 
-from rostra.moderation.learned.features import FeatureConfig, matrix, occurrences
+from rostra.moderation.learned.features import FeatureConfig, linear_scores, occurrences
 
 MODEL_FILE = "model.json"
 WEIGHTS_FILE = "weights.npz"
+_CHUNK = 1024
 _WORD = re.compile(r"[^\W_]+(?:['*@$][^\W_]+)*|[@$*][^\W_]+")
 
 
@@ -117,8 +118,10 @@ class LearnedScorer:
         if not normalized_texts:
             return np.zeros((0, len(self.attributes)), dtype=np.float32)
         result = np.tile(self.biases, (len(normalized_texts), 1))
-        for kind in matrix(normalized_texts, self.config, self.idf):
-            result += kind @ self.weights
+        # Chunks keep the per-batch arrays in cache; much larger batches get slower, not faster.
+        for start in range(0, len(normalized_texts), _CHUNK):
+            chunk = normalized_texts[start : start + _CHUNK]
+            result[start : start + _CHUNK] += linear_scores(chunk, self.config, self.idf, self.weights)
         return result
 
     def predict(self, normalized_texts: Sequence[str]) -> dict[str, np.ndarray]:

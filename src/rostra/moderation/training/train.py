@@ -107,7 +107,7 @@ def train(
         raw = features[held_out] @ weights[:, column] + biases[column]
         calibration[attribute] = platt(raw, labels[held_out], options.news_prior.get(attribute, 0.05))
 
-    version = _version(training, options)
+    version = _version(weights, biases, calibration)
     scorer = LearnedScorer(
         version=version,
         attributes=attributes,
@@ -218,11 +218,9 @@ def _positives(examples: Sequence[Example], attribute: str) -> int:
     return sum(1 for e in examples if e.labels.get(attribute) == 1)
 
 
-def _version(examples: Sequence[Example], options: TrainingOptions) -> str:
-    """Date plus a digest of the training texts, labels and settings: same data, same version."""
-    digest = hashlib.sha256()
-    for example in examples:
-        digest.update(example.text.encode("utf-8"))
-        digest.update(repr(sorted(example.labels.items())).encode())
-    digest.update(repr(options).encode())
+def _version(weights: np.ndarray, biases: np.ndarray, calibration: dict[str, Calibration]) -> str:
+    """Date plus a digest of what the model computes: the same artifact always has the same version."""
+    digest = hashlib.sha256(weights.astype(np.float16).tobytes())
+    digest.update(biases.tobytes())
+    digest.update(repr(sorted(calibration.items())).encode())
     return f"rostra-ngram-{datetime.date.today():%Y%m%d}-{digest.hexdigest()[:8]}"
