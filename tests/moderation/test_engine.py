@@ -121,6 +121,17 @@ def test_untargeted_profanity_is_allowed_but_targeted_is_held(engine):
     assert engine.moderate(CommentInput("You are a fucking idiot.")).decision == "hold"
 
 
+@pytest.mark.parametrize("text, held", [
+    ("Are you fucking serious? The fare doubled overnight.", False),
+    ("Do whatever the fuck you want, the council will ignore it anyway.", False),
+    ("Fuck off back to your own forum.", True),
+    ("Fuck you and your opinions.", True),
+    ("Shut up, you bitch.", True),
+])
+def test_a_curse_near_you_is_abuse_only_when_aimed(engine, text, held):
+    assert (engine.moderate(CommentInput(text)).decision != "approve") is held
+
+
 def test_insults_need_a_target(engine):
     assert engine.moderate(CommentInput("This policy is stupid and the board's decision is idiotic.")).decision == "approve"
     verdict = engine.moderate(CommentInput("You're too stupid to read, you idiot."))

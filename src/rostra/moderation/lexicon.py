@@ -57,6 +57,7 @@ class Term:
     score: float
     reclaimable: bool
     descriptive: bool = False
+    aimed: bool = False
 
 
 @lru_cache(maxsize=None)
@@ -74,11 +75,11 @@ def load_word_list(name: str) -> dict[str, Term]:
             continue
         word, score, *flags = line.split()
         stem = word.rstrip("*")
-        term = Term(stem, float(score), "reclaimable" in flags, "descriptive" in flags)
+        term = Term(stem, float(score), "reclaimable" in flags, "descriptive" in flags, "aimed" in flags)
         explicit[stem] = term
         if word.endswith("*"):
             for form in inflections(stem):
-                expanded.setdefault(form, Term(form, term.score, term.reclaimable, term.descriptive))
+                expanded.setdefault(form, Term(form, term.score, term.reclaimable, term.descriptive, term.aimed))
     return {**expanded, **explicit}
 
 
@@ -132,8 +133,7 @@ class WordLists:
         if word in self.profanity:
             term = self.profanity[word]
             evidence.add(Hit("profanity", term.score, span, PHASE))
-            intensifier = index > 0 and tokens[index - 1][0] in ("the", "what")  # "whatever the fuck you want"
-            if target == "second_person" and not intensifier:
+            if self._curse_is_aimed(term, index, tokens, target):
                 evidence.add(Hit("toxicity", min(0.95, term.score), span, PHASE))
                 evidence.add(Hit("insult", term.score * 0.9, span, PHASE))
                 evidence.targeted_profanity = True
@@ -174,6 +174,23 @@ class WordLists:
             repeat = word in seen_sexual_words
             seen_sexual_words.add(word)
             evidence.add(Hit("sexually_explicit", self.sexual[word].score, span, PHASE, repeat=repeat))
+
+
+    def _curse_is_aimed(self, term: Term, index: int, tokens: list[tuple[str, int, int]], target: str | None) -> bool:
+        """Whether a curse abuses someone: "fuck you", "fuck off", "you bitch", "you fucking idiot".
+
+        A curse near "you" that only intensifies ("are you fucking serious?", "whatever the fuck you
+        want") is not aimed at anyone.
+        """
+        if index > 0 and tokens[index - 1][0] in ("the", "what"):
+            return False
+        following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
+        if following in ("you", "u", "ya", "yourself", "urself", "off"):
+            return True
+        if target != "second_person":
+            return False
+        aimed_curse = self.profanity.get(following)
+        return term.aimed or following in self.insults or following in self.slurs or bool(aimed_curse and aimed_curse.aimed)
 
 
 def _site_word_pattern(words: tuple[str, ...]) -> re.Pattern | None:
