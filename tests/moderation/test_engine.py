@@ -77,10 +77,12 @@ def test_engine_is_safe_to_share_between_threads(engine):
 def test_closed_story_and_oversized_comments_are_rejected_before_scoring(engine):
     closed = engine.moderate(CommentInput("Nice.", StoryContext("Old news", closed=True)))
     assert closed.decision == "reject" and closed.reasons[0].attribute == "story_closed"
+    assert set(closed.scores) == set(ATTRIBUTES)  # still scored, for callers that show scores
     small = Engine(Policy(max_length=50), engine.scorer)
     too_long = small.moderate(CommentInput("a" * 51))
     assert too_long.decision == "reject"
     assert too_long.reasons[0].attribute == "too_long" and too_long.reasons[0].spans == ((50, 51),)
+    assert set(too_long.scores) == set(ATTRIBUTES) - {"off_topic"}
     assert small.moderate(CommentInput("a" * 50)).decision == "approve"
 
 

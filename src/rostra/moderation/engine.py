@@ -77,18 +77,20 @@ class Engine:
         work = [_Work(comment) for comment in comments]
         for item in work:
             item.gate = self._gate(item.comment)
-            if item.gate is None:
-                item.normalized = normalize(item.comment.text)
-                item.evidence = Evidence()
-                item.words = frozenset(lexicon.TOKEN.findall(item.normalized.text))
-                self.word_lists.scan(item.normalized, item.words, item.evidence)
-        open_items = [item for item in work if item.gate is None]
-        for item, learned in zip(open_items, self._learned_scores([item.normalized.text for item in open_items])):
+            item.normalized = normalize(item.comment.text[: self.policy.max_length])
+            item.evidence = Evidence()
+            item.words = frozenset(lexicon.TOKEN.findall(item.normalized.text))
+            self.word_lists.scan(item.normalized, item.words, item.evidence)
+        for item, learned in zip(work, self._learned_scores([item.normalized.text for item in work])):
             item.learned = learned
         return [self._finish(item) for item in work]
 
     def _gate(self, comment: CommentInput) -> Reason | None:
-        """Size and closed story: reasons to refuse a comment before reading it."""
+        """Size and closed story: reasons to reject a comment whatever it says.
+
+        The comment is still scored (an over-long one on its first `max_length` characters), so
+        every verdict carries every score.
+        """
         if comment.story is not None and comment.story.closed:
             return Reason("story_closed", 1.0, (), "size_and_story")
         if len(comment.text) > self.policy.max_length:
@@ -105,8 +107,6 @@ class Engine:
                 for row in range(len(normalized_texts))]
 
     def _finish(self, item: _Work) -> Verdict:
-        if item.gate is not None:
-            return Verdict("reject", {}, (item.gate,), self.model, {})
         comment, normalized, evidence = item.comment, item.normalized, item.evidence
         patterns.scan(normalized, item.words, evidence)
         spam.scan_repeats(normalized, item.words, comment.author.recent_texts if comment.author else (), evidence)
@@ -133,6 +133,9 @@ class Engine:
                                   lexicon.PHASE))
             reject = reject or kind == "banned"
         reasons.extend(self._premoderation(comment, evidence))
+        if item.gate is not None:
+            reasons.insert(0, item.gate)
+            reject = True
         decision = "reject" if reject else "hold" if reasons else "approve"
         return Verdict(decision, scores, tuple(reasons), self.model, span_scores)
 
