@@ -183,6 +183,7 @@ def test_threats_are_held_with_their_words(engine, text, fragment):
 
 
 @pytest.mark.parametrize("text", [
+    'The article says the suspect shouted "I will kill you" before the attack. Chilling.',
     "Kill the bill! Call your representative.",
     "This proposal should be killed in committee.",
     "Someone should finally take this issue seriously.",

@@ -148,7 +148,7 @@ REJECTION_MARKERS = re.compile(
     r"neo-?nazi\w*|white supremacis\w+|antisemites?|hate (?:speech|crimes?|symbols?)|symbol|signal|code|"
     r"chant\w*|graffiti|manifesto|means?|meaning|stands? for|never forget|prosecut\w+|used by|recogni[sz]e|condemn\w*|reject\w*)\b")
 _ECHO = re.compile(r"\({3}\s*[^()\n]{1,60}?\s*\){3}")
-# Attributes whose patterns a reader may quote to reject them.
+# Attributes whose patterns a reader may name to reject them ("... is an antisemitic trope").
 _REJECTABLE = frozenset({"coded_hate", "identity_attack"})
 
 
@@ -173,13 +173,14 @@ def scan(normalized: NormalizedText, words: frozenset[str], evidence: Evidence) 
             if not has_digits:
                 continue
         for match in rule.pattern.finditer(text):
-            weight = 1.0
-            if rule.attribute in _REJECTABLE:
-                if REJECTION_MARKERS.search(_sentence_around(text, match.start(), match.end())):
-                    weight = 0.3
-                elif _quoted(normalized.original, *normalized.span_to_original(*match.span())):
-                    weight = 0.5
             span = normalized.span_to_original(*match.span())
+            weight = 1.0
+            if rule.attribute in _REJECTABLE and REJECTION_MARKERS.search(
+                    _sentence_around(text, match.start(), match.end())):
+                weight = 0.3
+            elif rule.attribute != "spam" and _quoted(normalized.original, *span):
+                weight = 0.5  # reported speech: 'the suspect shouted "I will kill you"'
+
             evidence.add(Hit(rule.attribute, rule.score * weight, span, PHASE))
             for attribute, score in rule.also:
                 evidence.add(Hit(attribute, score * weight, span, PHASE))
