@@ -112,6 +112,7 @@ comments = Table(
     Index(None, "parent_id", "status"),
     Index(None, "story_id", "status"),
     Index(None, "author_id", "status"),
+    Index(None, "author_id", "id"),
 )
 
 reactions = Table(

@@ -113,6 +113,7 @@ def upgrade() -> None:
     op.create_index("ix_comments_parent_id_status", "comments", ["parent_id", "status"])
     op.create_index("ix_comments_story_id_status", "comments", ["story_id", "status"])
     op.create_index("ix_comments_author_id_status", "comments", ["author_id", "status"])
+    op.create_index("ix_comments_author_id_id", "comments", ["author_id", "id"])
     op.create_table(
         "reactions",
         sa.Column("comment_id", sa.Integer, nullable=False),
