@@ -21,6 +21,7 @@ from rostra.moderation.spans import merge_spans
 from rostra.moderation.verdict import ATTRIBUTES, CommentInput, Reason, Verdict
 
 RULES_VERSION = "rules-1"
+_ATTRIBUTES_WITHOUT_OFF_TOPIC = tuple(attribute for attribute in ATTRIBUTES if attribute != "off_topic")
 LEARNED = "learned"
 # Attributes whose score may come from curses or insult words aimed at nobody.
 _AIMLESS_DRIVEN = ("toxicity", "insult", "severe_toxicity")
@@ -103,8 +104,8 @@ class Engine:
         if self.scorer is None or not normalized_texts:
             return [{} for _ in normalized_texts]
         predicted = self.scorer.predict(normalized_texts)
-        return [{attribute: float(values[row]) for attribute, values in predicted.items()}
-                for row in range(len(normalized_texts))]
+        names = list(predicted)
+        return [dict(zip(names, row)) for row in zip(*(predicted[name].tolist() for name in names))]
 
     def _finish(self, item: _Work) -> Verdict:
         comment, normalized, evidence = item.comment, item.normalized, item.evidence
@@ -206,9 +207,7 @@ class Engine:
 def _combine(learned: dict[str, float], rules: dict[str, float], with_off_topic: bool) -> dict[str, float]:
     """One score per attribute: the stronger of the learned model and the rule phases."""
     combined = {}
-    for attribute in ATTRIBUTES:
-        if attribute == "off_topic" and not with_off_topic:
-            continue
+    for attribute in ATTRIBUTES if with_off_topic else _ATTRIBUTES_WITHOUT_OFF_TOPIC:
         value = max(learned.get(attribute, 0.0), rules.get(attribute, 0.0))
         combined[attribute] = round(value, 4) if 0.0 < value < 1.0 else float(value > 0.0)
     return combined

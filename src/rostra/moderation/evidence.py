@@ -37,6 +37,8 @@ class Evidence:
 
     def scores(self) -> dict[str, float]:
         """Each attribute's score from the rule phases: the strongest hit, or a noisy-or of many."""
+        if not self.hits:
+            return {}
         best: dict[str, float] = {}
         remaining: dict[str, float] = {}
         for hit in self.hits:
