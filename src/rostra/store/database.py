@@ -39,7 +39,7 @@ class Store:
                 url,
                 pool_size=10,
                 max_overflow=30,
-                pool_pre_ping=True,
+                pool_recycle=1800,
                 connect_args=connect_args or {},
             )
         self._writer = self.engine.execution_options(rostra_write=True)
