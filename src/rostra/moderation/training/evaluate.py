@@ -19,6 +19,8 @@ from rostra.moderation.training.datasets import DATASETS, Example
 from rostra.moderation.training.train import TrainingOptions, mean_span_f1, normalized_texts, train
 
 HOLD_AT = 0.5
+# A stricter site threshold, to show how much margin civil text keeps.
+STRICT_HOLD_AT = 0.2
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,9 @@ def hold_rate(scorer: LearnedScorer, texts: Sequence[str], threshold: float = HO
     return float(held.mean())
 
 
-def civil_hold_rates(scorer: LearnedScorer, examples: Sequence[Example]) -> dict[str, tuple[int, float]]:
+def civil_hold_rates(
+    scorer: LearnedScorer, examples: Sequence[Example], threshold: float = HOLD_AT
+) -> dict[str, tuple[int, float]]:
     """Hold rate on the civil (all-negative) test texts of each news-style source."""
     rates = {}
     for source in ("wiki_context_toxicity", "rostra_civil"):
@@ -80,16 +84,16 @@ def civil_hold_rates(scorer: LearnedScorer, examples: Sequence[Example]) -> dict
             if e.source == source and e.split == "test" and e.labels.get("toxicity") == 0
         ]
         if texts:
-            rates[source] = (len(texts), hold_rate(scorer, texts))
+            rates[source] = (len(texts), hold_rate(scorer, texts, threshold))
     return rates
 
 
-def identity_false_positives(scorer: LearnedScorer) -> dict[str, float]:
+def identity_false_positives(scorer: LearnedScorer, threshold: float = HOLD_AT) -> dict[str, float]:
     """Per group: share of neutral or positive held-out sentences naming it that would be held."""
     by_group: dict[str, list[str]] = defaultdict(list)
     for group, sentence in identity_sentences(EVALUATION_TEMPLATES):
         by_group[group].append(sentence)
-    return {group: hold_rate(scorer, sentences) for group, sentences in by_group.items()}
+    return {group: hold_rate(scorer, sentences, threshold) for group, sentences in by_group.items()}
 
 
 def toxic_spans_f1(scorer: LearnedScorer, examples: Sequence[Example]) -> tuple[int, float]:
@@ -150,13 +154,15 @@ def full_report(scorer: LearnedScorer, examples: Sequence[Example]) -> str:
     results = [r for r in per_dataset(scorer, examples) if r.roc_auc is not None]
     lines = [f"model {scorer.version}", "", "Test-split ROC-AUC and F1 (at 0.5) per dataset and attribute:"]
     lines.append(format_results(results))
-    lines += ["", f"Civil-text hold rate (any attribute >= {HOLD_AT}):"]
-    for source, (count, rate) in civil_hold_rates(scorer, examples).items():
-        lines.append(f"  {source:<24} {count:>6} texts  {rate:.2%}")
-    rates = identity_false_positives(scorer)
-    lines += ["", "Identity-term false-positive rate (held-out neutral/positive templates, per group):"]
-    lines.append("  " + ", ".join(f"{group} {rate:.0%}" for group, rate in rates.items()))
-    lines.append(f"  all groups: {np.mean(list(rates.values())):.2%}")
+    for threshold in (HOLD_AT, STRICT_HOLD_AT):
+        lines += ["", f"Civil-text hold rate (any attribute >= {threshold}):"]
+        for source, (count, rate) in civil_hold_rates(scorer, examples, threshold).items():
+            lines.append(f"  {source:<24} {count:>6} texts  {rate:.2%}")
+    for threshold in (HOLD_AT, STRICT_HOLD_AT):
+        rates = identity_false_positives(scorer, threshold)
+        lines += ["", f"Identity-term false-positive rate (held-out neutral/positive templates, any attribute >= {threshold}):"]
+        lines.append("  " + ", ".join(f"{group} {rate:.0%}" for group, rate in rates.items()))
+        lines.append(f"  all groups: {np.mean(list(rates.values())):.2%}")
     count, f1 = toxic_spans_f1(scorer, examples)
     lines += ["", f"Toxic-spans F1 (SemEval-2021 Task 5 test, {count} posts): {f1:.3f}"]
     return "\n".join(lines)
