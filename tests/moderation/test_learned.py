@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rostra.moderation.learned import LearnedScorer, ModelFileError
-from rostra.moderation.learned.features import FeatureConfig, occurrences
+from rostra.moderation.learned.features import FeatureConfig, linear_scores, matrix, occurrences
 from rostra.moderation.normalize import normalize
 
 
@@ -81,3 +81,10 @@ def test_features_never_cross_from_one_text_into_the_next():
     apart = [occurrences([text], config) for text in ("ab", "cd")]
     for kind, first, second in zip(together, apart[0], apart[1]):
         assert np.array_equal(np.sort(kind.features), np.sort(np.concatenate([first.features, second.features])))
+
+
+def test_scoring_path_matches_the_training_matrices(scorer):
+    """Training fits on `matrix`; scoring uses `linear_scores`: they must compute the same thing."""
+    texts = [normalize(t).text for t in ("you idiot", "", "a quiet, civil reply about the budget", "ω" * 50)]
+    expected = sum(kind @ scorer.weights for kind in matrix(texts, scorer.config, scorer.idf))
+    assert np.allclose(linear_scores(texts, scorer.config, scorer.idf, scorer.weights), expected, atol=1e-5)

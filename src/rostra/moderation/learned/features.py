@@ -154,41 +154,6 @@ def _scaled_values(found: list[Occurrences], idf: np.ndarray | None, count: int)
     return [kind_values * scale[kind.documents] for kind, kind_values in zip(found, values)]
 
 
-def _power_tables(size: int) -> tuple[np.ndarray, np.ndarray]:
-    """BASE**i and BASE**-i modulo 2**64 for i < size, computed once and grown on demand."""
-    global _POWERS, _INVERSE_POWERS
-    if len(_POWERS) < size:
-        size = max(size, 2 * len(_POWERS))
-        _POWERS = np.ones(size, dtype=np.uint64)
-        np.cumprod(np.full(size - 1, _BASE, dtype=np.uint64), out=_POWERS[1:])
-        _INVERSE_POWERS = np.ones(size, dtype=np.uint64)
-        np.cumprod(np.full(size - 1, _BASE_INVERSE, dtype=np.uint64), out=_INVERSE_POWERS[1:])
-    return _POWERS, _INVERSE_POWERS
-
-
-def matrix(texts: Sequence[str], config: FeatureConfig, idf: np.ndarray | None) -> list[sparse.csr_matrix]:
-    """Document-by-bucket matrices, one per feature kind, that sum to the document's features.
-
-    Features are n-gram counts weighted by idf, each document scaled to unit length over all kinds
-    (the root of the summed squared weights of its occurrences). Rows may repeat a column; every
-    consumer (matrix products, summing) adds repeats up.
-    """
-    found = occurrences(texts, config, positions=False)
-    values = [np.ones(len(kind.features), dtype=np.float32) if idf is None else idf[kind.features] for kind in found]
-    squared = np.zeros(len(texts))
-    for kind, kind_values in zip(found, values):
-        squared += np.bincount(kind.documents, weights=kind_values.astype(np.float64) ** 2, minlength=len(texts))
-    scale = (1.0 / np.sqrt(np.maximum(squared, 1e-12))).astype(np.float32)
-    matrices = []
-    for kind, kind_values in zip(found, values):
-        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(kind.documents, minlength=len(texts)), out=indptr[1:])
-        matrices.append(
-            sparse.csr_matrix((kind_values * scale[kind.documents], kind.features, indptr), shape=(len(texts), config.buckets))
-        )
-    return matrices
-
-
 def _encode(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Code points of all texts, each padded with spaces and followed by a separator, and where
     each text starts."""
@@ -208,7 +173,3 @@ def _word_characters(codes: np.ndarray) -> np.ndarray:
         (codes >= 0x3000) & (codes <= 0x303F)
     )
     return letters | digits | (codes == 39) | (codes == 36) | (codes == 42) | (codes == 64) | other_scripts
-
-
-def _substring_hash(prefix, inverse_powers, starts, ends) -> np.ndarray:
-    return (prefix[ends] - prefix[starts]) * inverse_powers[starts]

@@ -226,10 +226,10 @@ def _span_types(folder: Path) -> dict[str, dict[str, int]]:
         if attribute and row["annotation"] in comment_of:
             marked[comment_of[row["annotation"]], attribute].add(row["annotation"])
     result: dict[str, dict[str, int]] = {}
-    for comment_id, annotations in annotators.items():
+    for comment_id, annotation_ids in annotators.items():
         labels = {}
         for attribute in _SPAN_TYPES.values():
-            share = len(marked[comment_id, attribute]) / len(annotations)
+            share = len(marked[comment_id, attribute]) / len(annotation_ids)
             if share >= 0.5:
                 labels[attribute] = 1
             elif share == 0:

@@ -58,7 +58,7 @@ def per_dataset(scorer: LearnedScorer, examples: Sequence[Example]) -> list[Attr
             by_source[example.source].append(example)
     results = []
     for source, chosen in sorted(by_source.items()):
-        results += attribute_results(scorer.predict(normalized_texts(chosen)), chosen, source)
+        results += attribute_results(scorer.predict(normalized_texts([e.text for e in chosen])), chosen, source)
     return results
 
 
@@ -66,7 +66,7 @@ def hold_rate(scorer: LearnedScorer, texts: Sequence[str], threshold: float = HO
     """Share of texts with at least one attribute at or over the threshold."""
     if not texts:
         return 0.0
-    scores = scorer.predict(normalized_texts_of(texts))
+    scores = scorer.predict(normalized_texts(texts))
     held = np.zeros(len(texts), dtype=bool)
     for values in scores.values():
         held |= values >= threshold
@@ -102,10 +102,6 @@ def toxic_spans_f1(scorer: LearnedScorer, examples: Sequence[Example]) -> tuple[
     return len(chosen), mean_span_f1(scorer, chosen)
 
 
-def normalized_texts_of(texts: Sequence[str]) -> list[str]:
-    return normalized_texts([Example(text, {}, "", "") for text in texts])
-
-
 def format_results(results: Sequence[AttributeResult]) -> str:
     lines = [f"{'source':<24} {'attribute':<18} {'n':>6} {'pos':>6} {'ROC-AUC':>8} {'F1':>6}"]
     for r in results:
@@ -131,7 +127,7 @@ def cross_dataset(
             continue
         progress(f"training without {name}")
         without = train([e for e in examples if e.source != name], options)
-        texts = normalized_texts(test)
+        texts = normalized_texts([e.text for e in test])
         seen = {r.attribute: r for r in attribute_results(everything.predict(texts), test, name)}
         for result in attribute_results(without.predict(texts), test, name):
             if result.roc_auc is not None and result.attribute in seen:

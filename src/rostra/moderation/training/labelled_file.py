@@ -67,7 +67,7 @@ def score_labelled(
     """ROC-AUC and F1 per labelled attribute, scored by the whole engine or the learned scorer alone."""
     scores = _engine_scores(rows, scorer) if not learned_only else None
     if scores is None:
-        scores = scorer.predict(normalized_texts([Example(row.text, {}, "", "") for row in rows]))
+        scores = scorer.predict(normalized_texts([row.text for row in rows]))
     # A label counts only where the comment got that score (off_topic needs a story).
     examples = [
         Example(row.text, {a: v for a, v in row.labels.items() if a in scores and not np.isnan(scores[a][i])}, "file", "test")

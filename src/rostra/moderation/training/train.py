@@ -54,8 +54,9 @@ class TrainingOptions:
     min_positives: int = 20  # an attribute with fewer positive examples is not learned
 
 
-def normalized_texts(examples: Sequence[Example]) -> list[str]:
-    return [normalize(example.text).text for example in examples]
+def normalized_texts(texts: Sequence[str]) -> list[str]:
+    """What the scorer reads: each text after evasion normalization."""
+    return [normalize(text).text for text in texts]
 
 
 def train(
@@ -70,7 +71,7 @@ def train(
     options = options or TrainingOptions()
     test_texts = {normalize(e.text).text for e in examples if e.split == "test"}
     training = [e for e in examples if e.split == "train"]
-    texts = normalized_texts(training)
+    texts = normalized_texts([e.text for e in training])
     keep = [i for i, text in enumerate(texts) if text not in test_texts]
     training = [training[i] for i in keep]
     texts = [texts[i] for i in keep]
