@@ -44,30 +44,33 @@ def find_author_id(connection: Connection, viewer: Viewer) -> int | None:
     return connection.execute(_AUTHOR_OF_GUEST, {"key": viewer.guest_key}).scalar_one_or_none()
 
 
+_ACCOUNT_PROFILE = select(accounts.c.display_name, accounts.c.email).where(accounts.c.id == bindparam("key"))
+_AUTHOR_BY = {
+    column: select(authors.c.id, authors.c.display_name, authors.c.email).where(authors.c[column] == bindparam("key"))
+    for column in ("account_id", "guest_key")
+}
+
+
 def ensure_author(
     connection: Connection, viewer: Viewer, display_name: str | None = None, email: str | None = None
 ) -> int:
     """The viewer's author id, created on first write; a guest's new name or e-mail replaces the old."""
     if viewer.account_id is not None:
-        account = connection.execute(
-            select(accounts.c.display_name, accounts.c.email).where(accounts.c.id == viewer.account_id)
-        ).one()
-        identity = {"account_id": viewer.account_id}
+        account = connection.execute(_ACCOUNT_PROFILE, {"key": viewer.account_id}).one()
+        column, key = "account_id", viewer.account_id
         display_name, email = account.display_name, account.email
     else:
-        identity = {"guest_key": viewer.guest_key}
-    key_column = next(iter(identity))
-    insert_ignoring_duplicates(
-        connection,
-        authors,
-        {**identity, "display_name": display_name or DEFAULT_GUEST_NAME, "email": email, "created_at": utcnow()},
-        keys=[key_column],
-    )
-    row = connection.execute(
-        select(authors.c.id, authors.c.display_name, authors.c.email).where(
-            authors.c[key_column] == identity[key_column]
+        column, key = "guest_key", viewer.guest_key
+    row = None if viewer.is_new else connection.execute(_AUTHOR_BY[column], {"key": key}).first()
+    if row is None:
+        insert_ignoring_duplicates(
+            connection,
+            authors,
+            {column: key, "display_name": display_name or DEFAULT_GUEST_NAME, "email": email,
+             "created_at": utcnow()},
+            keys=[column],
         )
-    ).one()
+        row = connection.execute(_AUTHOR_BY[column], {"key": key}).one()
     changes = {}
     if display_name and display_name != row.display_name:
         changes["display_name"] = display_name
