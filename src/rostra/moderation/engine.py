@@ -179,14 +179,16 @@ class Engine:
                           if masked.get(attribute, 0.0) < self.policy.hold_threshold(attribute)}
 
     def _spans(self, item: _Work, attribute: str, score: float) -> tuple[tuple[int, int, float], ...]:
-        """The characters behind an attribute's score: rule hits, and the words the learned model leans on.
+        """The characters behind an attribute's score: rule hits, and the words the learned model leans on
+        when the learned score is the higher one.
 
         A word counts when its share of the log-odds reaches LEARNED_SPAN_MIN_WEIGHT and it is not a
         function word ("you" weighs on insults but is not
         the insult); its weight is scaled so the strongest word carries the score.
         """
         found = item.evidence.spans_for(attribute, minimum=_RULE_SPAN_MINIMUM)
-        if self.scorer is not None and attribute in (item.learned or {}):
+        rules_carry_it = found and max(weight for _, _, weight in found) >= score
+        if self.scorer is not None and attribute in (item.learned or {}) and not rules_carry_it:
             threshold = LEARNED_SPAN_MIN_WEIGHT
             text = item.normalized.text
             explained = [(start, end, weight) for start, end, weight in self.scorer.explain(text, attribute)
