@@ -139,5 +139,8 @@ def _eval_file(args, scorer) -> int:
         _say("rostra eval: no labelled lines to evaluate")
         return 1
     results = score_labelled(rows, scorer, learned_only=args.learned_only, threshold=args.threshold)
+    unscored = sorted({name for row in rows for name in row.labels} - {result.attribute for result in results})
+    if unscored:
+        _say(f"rostra eval: not scored, so not counted: {', '.join(unscored)}")
     print(format_results(results))
     return 1 if errors else 0
