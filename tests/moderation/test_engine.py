@@ -155,6 +155,21 @@ def test_quoting_a_slur_at_the_reader_is_still_abuse(engine):
     assert engine.moderate(CommentInput("Nobody asked you, 'faggot'.")).decision == "hold"
 
 
+@pytest.mark.parametrize("text, held", [
+    ("Immigrants are vermin.", True),
+    ("Immigrants are not vermin, they are our neighbours.", False),
+    ("Calling women stupid is sexist and lazy.", False),
+    ("Jews do not control the media, that is an antisemitic lie.", False),
+])
+def test_dehumanising_a_group_is_held_but_denying_it_is_not(engine, text, held):
+    assert (engine.moderate(CommentInput(text)).decision != "approve") is held
+
+
+def test_a_news_mention_of_a_sexual_word_is_not_explicit(engine):
+    assert engine.moderate(CommentInput("The porn industry lobby spent millions on this bill.")).decision == "approve"
+    assert engine.moderate(CommentInput("Free porn, hot milf videos, xxx cams")).decision == "hold"
+
+
 def test_slur_aimed_at_someone_is_held_with_its_span(engine):
     text = "Go back to where you came from, you wetback."
     verdict = engine.moderate(CommentInput(text))

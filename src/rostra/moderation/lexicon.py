@@ -154,7 +154,8 @@ class WordLists:
                 evidence.targeted_insult = True
             elif target is None:
                 evidence.untargeted_insult_spans.append(span)
-            if context.names_group and target != "second_person" and not context.counter_speech:
+            if (context.names_group and target != "second_person" and not context.counter_speech
+                    and not context.negated_before(index)):
                 evidence.add(Hit("identity_attack", term.score * 0.8, span, PHASE))
         if word in self.slurs:
             term = self.slurs[word]
