@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from fastapi import Depends, Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from rostra.actions.accounts import account_summary
 from rostra.actions.comments import Limits
@@ -17,7 +18,7 @@ from rostra.actions.identity import Viewer
 from rostra.actions.moderation import ModerationEngine
 from rostra.api.problems import RateLimited
 from rostra.config import Settings
-from rostra.guards.ratelimit import RateLimiter
+from rostra.guards.ratelimit import MemoryRateLimiter, RateLimiter
 from rostra.store import Store
 
 SESSION_COOKIE = "rostra_session"
@@ -117,7 +118,16 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def guard_write(
+async def _hit(limiter: RateLimiter, bucket: str, per_minute: int) -> float | None:
+    """Count one request; the in-memory limiter answers on the event loop, others (Redis) in a thread."""
+    if per_minute <= 0:
+        return None
+    if isinstance(limiter, MemoryRateLimiter):
+        return limiter.hit(bucket, per_minute)
+    return await run_in_threadpool(limiter.hit, bucket, per_minute)
+
+
+async def guard_write(
     request: Request,
     reader: Viewer = Depends(viewer),
     services: Services = Depends(services),
@@ -125,10 +135,12 @@ def guard_write(
 ) -> Viewer:
     """Every write passes the per-IP, then the per-author rate limit; the reader comes back."""
     settings = services.settings
-    wait = services.limiter.hit(f"write:ip:{client_ip(request)}", settings.rate_limit_ip_per_minute)
+    wait = await _hit(services.limiter, f"write:ip:{client_ip(request)}", settings.rate_limit_ip_per_minute)
     if wait is not None:
         raise RateLimited(wait, "address")
-    wait = services.limiter.hit(f"write:author:{reader.rate_limit_key}", settings.rate_limit_author_per_minute)
+    wait = await _hit(
+        services.limiter, f"write:author:{reader.rate_limit_key}", settings.rate_limit_author_per_minute
+    )
     if wait is not None:
         raise RateLimited(wait, "author")
     return reader
