@@ -165,6 +165,25 @@ def test_dehumanising_a_group_is_held_but_denying_it_is_not(engine, text, held):
     assert (engine.moderate(CommentInput(text)).decision != "approve") is held
 
 
+@pytest.mark.parametrize("text, held", [
+    ("lol nice try, moron", True),
+    ("Thanks for nothing, idiot.", True),
+    ("shut up b1tch", True),
+    ("Well, damn.", False),
+    ("I am going to beat the shit out of you", True),
+    ("go back to your country you dirty immigrant", True),
+    ('A man yelled "go back to your country" at my mother. She has lived here for fifty years.', False),
+    ("Women belong in the kitchen, not in parliament.", True),
+    ("The jews are behind this, as always.", True),
+    ("send me pics of your tits", True),
+    ("Follow me on Instagram @cheapdeals for 50% off", True),
+    ("Earn $5000 weekly from home!!! Contact: jobs@quickcash.biz", True),
+    ("My email is jane@example.org if the editor wants my photos of the flood.", False),
+])
+def test_abuse_said_to_someone_and_set_phrases(engine, text, held):
+    assert (engine.moderate(CommentInput(text)).decision != "approve") is held
+
+
 def test_a_news_mention_of_a_sexual_word_is_not_explicit(engine):
     assert engine.moderate(CommentInput("The porn industry lobby spent millions on this bill.")).decision == "approve"
     assert engine.moderate(CommentInput("Free porn, hot milf videos, xxx cams")).decision == "hold"

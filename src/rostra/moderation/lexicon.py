@@ -129,7 +129,7 @@ class WordLists:
             self._weigh(word, span, index, tokens, context, normalized, evidence, seen_sexual_words)
 
     def _weigh(self, word, span, index, tokens, context, normalized, evidence, seen_sexual_words) -> None:
-        target = _target_of(index, tokens)
+        target = _target_of(index, tokens, normalized.text)
         if word in self.profanity:
             term = self.profanity[word]
             evidence.add(Hit("profanity", term.score, span, PHASE))
@@ -202,17 +202,32 @@ def _site_word_pattern(words: tuple[str, ...]) -> re.Pattern | None:
     return re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(form) for form in forms) + r")(?![^\W_])")
 
 
-def _target_of(index: int, tokens: list[tuple[str, int, int]]) -> str | None:
-    """Who a word is aimed at: `second_person`, `third_person`, or None when nobody in reach."""
+def _target_of(index: int, tokens: list[tuple[str, int, int]], text: str) -> str | None:
+    """Who a word is aimed at: `second_person`, `third_person`, or None when nobody in reach.
+
+    Besides "you" nearby, a word said to someone counts as second person: after "shut up", or as a
+    vocative closing a sentence after a comma ("nice try, moron").
+    """
     before = [word for word, _, _ in tokens[max(0, index - 4):index]]
     after = [word for word, _, _ in tokens[index + 1:index + 3]]
     if SECOND_PERSON.intersection(before) or SECOND_PERSON.intersection(after):
+        return "second_person"
+    if "shut up" in " ".join(before) or _is_vocative(index, tokens, text):
         return "second_person"
     if THIRD_PERSON_SUBJECTS.intersection(before) and COPULAS.intersection(before):
         return "third_person"
     if before and before[-1] in ("a", "an") and len(before) >= 2 and before[-2] in ("what", "such"):
         return "third_person"
     return None
+
+
+def _is_vocative(index: int, tokens: list[tuple[str, int, int]], text: str) -> bool:
+    """A word set off by a comma at the end of its sentence: "Thanks for nothing, idiot."."""
+    _, start, end = tokens[index]
+    previous_end = tokens[index - 1][2] if index else 0
+    next_start = tokens[index + 1][1] if index + 1 < len(tokens) else len(text)
+    return index > 0 and "," in text[previous_end:start] and (
+        next_start == len(text) or bool(_SENTENCE_END.search(text, end, next_start)))
 
 
 _SENTENCE_END = re.compile(r"[.!?;\n]+")

@@ -37,6 +37,8 @@ _GROUP = (r"(?:jews|muslims|blacks|whites|immigrants|migrants|refugees|gays|lesb
 
 
 _SUBJECT = rf"(?:{_SUBJECT_PEOPLE}|{_GROUP})"
+_GROUP_SINGULAR = (r"immigrant|migrant|refugee|muslim|jew|arab|mexican|asian|african|paki|gay|lesbian|tranny|"
+                   r"homo|foreigner|feminist|woman|indian|chinese|black")
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ RULES = (
           ("severe_toxicity", 0.7), ("toxicity", 0.85)),
     _rule("threat", 0.8, _VIOLENCE_DONE_WORDS, rf"\b{_SUBJECT} (?:should|deserves? to|ought to|needs? to|must|will) (?:all )?(?:just )?be {_VIOLENCE_DONE}\b",
           ("severe_toxicity", 0.6), ("toxicity", 0.8)),
+    _rule("threat", 0.9, "beat kick knock smack", r"\b(?:beat|kick|knock|smack)\w* the (?:shit|crap|hell|living daylights|life) out of "
+          r"(?:you|u|ya|him|her|them)\b", ("severe_toxicity", 0.7), ("toxicity", 0.9)),
     _rule("threat", 0.9, "live back dead numbered bullet eye", r"\bi know where (?:you|u) live\b|\bwatch your back\b|\byou(?:'re| are) (?:a )?dead (?:man|woman|meat)\b"
           r"|\byour days are numbered\b|\bput a bullet (?:in|through)\b|\bsleep with one eye open\b",
           ("toxicity", 0.8)),
@@ -103,6 +107,9 @@ RULES = (
           r"rule|rules|are behind|is behind|pull the strings of|puppet)\b(?: \w+){0,3} ?(?:banks?|media|press|"
           r"government|world|hollywood|money|finance|politicians|congress|everything|wars?|economy|us)\b",
           ("identity_attack", 0.75), ("toxicity", 0.7)),
+    _rule("coded_hate", 0.85, "jews jewish zionists", r"\b(?:the )?(?:jews|jewish people|zionists) (?:are|were) (?:always |the ones )?"
+          r"(?:behind|responsible for|to blame for) (?:this|it|that|everything|all of (?:this|it)|the \w+)\b",
+          ("identity_attack", 0.8), ("toxicity", 0.75)),
     _rule("coded_hate", 0.9, "goyim goy merchant zionist oy oyvey vey shekel shekels jq jewish holohoax holocaust six kalergi dindu dindus wuz 13 zog", r"\bthe goyim know\b|\bshut it down\b.{0,30}\bgoy|\bhappy merchant\b|\bzionist occupied\b"
           r"|\boy ?vey\b.{0,30}\b(?:shekels?|goy)|\bshekels?\b.{0,30}\b(?:goy|jews?)\b|\bjq\b|\bjewish question\b"
           r"|\bholohoax\b|\bholocaust (?:never happened|is a (?:lie|hoax|myth))\b|\bsix million (?:lie|myth|hoax)\b"
@@ -120,19 +127,28 @@ RULES = (
     _rule("identity_attack", 0.88, _GROUP_WORDS, rf"\b{_GROUP} (?:are|r) (?:all )?(?:just )?(?:animals|vermin|rats|cockroaches|parasites|"
           r"subhuman|savages|a disease|a cancer|a plague|filth|scum|dogs|apes|monkeys|pigs|trash|garbage|inferior|"
           r"not human|mentally ill|an abomination|evil)\b", ("toxicity", 0.9), ("insult", 0.6)),
+    _rule("identity_attack", 0.8, "back kitchen sandwich dirty filthy stinking", r"\bgo back (?:to|where) (?:your (?:own )?(?:country|countries)|"
+          r"where (?:you|they) came from|africa|mexico|china|india|pakistan|the desert|your (?:shithole|jungle|cave))\b"
+          r"|\b(?:women|woman|girls|females) (?:belong|should (?:stay|be kept)) in the kitchen\b|\bget back (?:in|to) the kitchen\b"
+          r"|\bmake me a sandwich\b"
+          rf"|\byou (?:dirty|filthy|stinking|stupid|fucking|bloody) (?:{_GROUP_SINGULAR})s?\b",
+          ("toxicity", 0.85), ("insult", 0.7)),
     # Sexual propositions and descriptions.
-    _rule("sexually_explicit", 0.9, "suck lick sit ride nudes fuck bang screw rape pussy cock dick singles", r"\b(?:suck|lick) my (?:dick|cock|balls|pussy|tits|ass)\b"
+    _rule("sexually_explicit", 0.9, "suck lick sit ride send nudes fuck bang screw rape pussy cock dick singles", r"\b(?:suck|lick) my (?:dick|cock|balls|pussy|tits|ass)\b"
           r"|\b(?:sit|ride) on my (?:face|dick|cock)\b|\bsend (?:me )?(?:your )?nudes\b"
+          r"|\bsend (?:me )?(?:some |a )?(?:pics?|pictures?|photos?|vids?|videos?) of your (?:tits|boobs|ass|pussy|dick|cock|body|feet)\b"
           r"|\b(?:want|wanna|going|gonna) (?:to )?(?:fuck|bang|screw|rape) (?:you|u|her|him|them)\b"
           r"|\b(?:wet|hard|tight|throbbing) (?:pussy|cock|dick)\b|\bhot (?:singles|milfs|girls) (?:in|near)\b",
           ("toxicity", 0.7)),
     # Spam: self-promotion, contact details, money offers.
     _rule("spam", 0.75, "check visit subscribe follow like channel", r"\b(?:check out|visit|subscribe to|follow|like) (?:my|our) (?:new )?(?:channel|page|video|profile|blog|"
           r"website|site|stream|account|insta(?:gram)?|tiktok|youtube|shop|store)\b|\bsubscribe\b.{0,30}\bchannel\b"),
+    _rule("spam", 0.7, "follow", r"\bfollow (?:me|us) on (?:insta(?:gram)?|tiktok|twitter|x|youtube|facebook|telegram|twitch|snapchat|onlyfans|ig)\b"),
+    _rule("spam", 0.4, "off", r"\b\d{1,2} ?% off\b"),
     _rule("spam", 0.7, "dm message contact text call whatsapp add whats telegram", r"\b(?:dm|message|contact|text|call|whatsapp|add) (?:me|us) (?:on|at|via|@)\b|\bwhats ?app\b|\btelegram\b ?@"),
-    _rule("spam", 0.8, "earn earns earned make makes made making earning work working click free promo discount buy order limited viagra cialis casino bitcoin crypto forex binary guaranteed dating", r"\b(?:earn|make|made|making|earning)\w* \$? ?\d[\d,.]*k?(?: ?(?:dollars|usd|euros|pounds))?"
-          r"(?: \w+){0,6} (?:per|a|every|each|in a|in one) (?:day|week|month|hour)\b"
-          r"|\bwork(?:ing)? from home\b.{0,60}\b(?:earn|make|\$|income)|\bclick (?:here|this link|my link|below)\b"
+    _rule("spam", 0.8, "earn earns earned make makes made making earning work working income money home click free promo discount buy order limited viagra cialis casino bitcoin crypto forex binary guaranteed dating", r"\b(?:earn|make|made|making|earning)\w* \$? ?\d[\d,.]*k?(?: ?(?:dollars|usd|euros|pounds))?"
+          r"(?: \w+){0,6} (?:(?:per|a|every|each|in a|in one) (?:day|week|month|hour)|daily|weekly|monthly)\b"
+          r"|\b(?:work(?:ing)?|earn\w*|income|money) from home\b|\bclick (?:here|this link|my link|below)\b"
           r"|\bfree (?:money|bitcoin|crypto|iphone|gift ?cards?|followers)\b|\bpromo code\b|\bdiscount code\b"
           r"|\b(?:buy|order) now\b|\blimited (?:time )?offer\b|\bviagra\b|\bcialis\b|\bcasino bonus\b"
           r"|\b(?:bitcoin|crypto|forex|binary) (?:investment|trading|mining) (?:expert|manager|platform|opportunity)\b"

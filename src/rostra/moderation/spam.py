@@ -22,6 +22,7 @@ _REPEATED_WORD = re.compile(r"(?<![^\W_])([^\W_]+)(?:\W+\1(?![^\W_])){3,}")
 _URL = re.compile(
     r"(?:https?://|www\.)[^\s<>\"']+|(?<![@\w.-])[a-z0-9][a-z0-9-]{1,62}\.(?:com|net|org|io|ly|co|xyz|info|"
     r"biz|ru|top|click|link|shop|site|online|me|tv|gg|store|live|club)\b(?:/[^\s<>\"']*)?", re.IGNORECASE)
+_EMAIL = re.compile(r"\b[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 _MAY_HAVE_LINK = re.compile(r"\.[A-Za-z]{2}|://")
 _SHORTENERS = re.compile(r"\b(?:bit\.ly|tinyurl\.com|t\.co|goo\.gl|is\.gd|cutt\.ly|ow\.ly|rebrand\.ly|shorturl\.at|tiny\.cc)\b",
                          re.IGNORECASE)
@@ -55,10 +56,13 @@ def scan_repeats(normalized: NormalizedText, words: frozenset[str], recent_texts
 
 
 def scan_links(normalized: NormalizedText, evidence: Evidence) -> None:
-    """Links: one citation is ordinary, shorteners and many links are what spam looks like."""
+    """Links and e-mail addresses: one citation is ordinary, shorteners, contact addresses and many
+    links are what spam looks like."""
     original = normalized.original
     if not _MAY_HAVE_LINK.search(original):
         return
+    for match in _EMAIL.finditer(original):
+        evidence.add(Hit("spam", 0.5, match.span(), LINKS))
     links = [match.span() for match in _URL.finditer(original)]
     if not links:
         return
