@@ -1,0 +1,1 @@
+"""Product code behind `rostra train` and `rostra eval`: dataset loaders, training, evaluation."""
