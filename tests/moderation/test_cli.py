@@ -65,6 +65,14 @@ def test_bad_lines_are_reported_by_number_and_field_and_the_rest_still_scored():
     assert "Traceback" not in result.stderr
 
 
+def test_invalid_unicode_is_scored_not_a_crash():
+    command = Path(sys.executable).with_name("rostra")
+    raw = b'{"id": "1", "text": "caf\xe9 \xff"}\n{"id": "2", "text": "lone \\ud800 surrogate"}\n'
+    result = subprocess.run([str(command), "score"], input=raw, capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["id"] for line in result.stdout.decode("utf-8").splitlines()] == ["1", "2"]
+
+
 def test_reads_a_file_argument_and_a_policy_file(tmp_path):
     comments = tmp_path / "comments.jsonl"
     comments.write_text(lines({"id": "x", "text": "When is the referendum?"}), encoding="utf-8")

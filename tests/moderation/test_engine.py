@@ -86,6 +86,14 @@ def test_closed_story_and_oversized_comments_are_rejected_before_scoring(engine)
     assert small.moderate(CommentInput("a" * 50)).decision == "approve"
 
 
+def test_unpaired_surrogates_are_scored_with_spans_on_the_original(engine):
+    text = "\ud800 you f*cking idiot"
+    verdict = engine.moderate(CommentInput(text))
+    assert verdict.decision == "hold"
+    assert "idiot" in spanned_text(text, reason(verdict, "insult").spans)
+    assert engine.scores([text])[0]["insult"] >= 0.7
+
+
 def test_blank_comment_is_rejected(engine):
     assert engine.moderate(CommentInput("  \n ")).decision == "reject"
 

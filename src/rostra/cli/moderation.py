@@ -9,6 +9,7 @@ rest are still scored, and the exit status is then 1.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -48,8 +49,13 @@ def run_score(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as error:
         print(f"rostra score: policy {args.policy}: {error}", file=sys.stderr)
         return 2
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8")  # JSON Lines are UTF-8 whatever the locale
     try:
-        source = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8", errors="replace")
+        if args.file == "-":
+            source = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+        else:
+            source = open(args.file, encoding="utf-8", errors="replace")
     except OSError as error:
         print(f"rostra score: cannot read {args.file}: {error.strerror}", file=sys.stderr)
         return 2

@@ -8,6 +8,7 @@ The engine holds no per-call state, so one instance serves many threads.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -60,7 +61,7 @@ class Engine:
 
     def scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """Fast tier: word lists, patterns and learned scores for a batch, without decisions or spans."""
-        normalized = [normalize(text) for text in texts]
+        normalized = [normalize(_well_formed(text)) for text in texts]
         learned = self._learned_scores([item.text for item in normalized])
         results = []
         for item, learned_scores in zip(normalized, learned):
@@ -78,7 +79,7 @@ class Engine:
         work = [_Work(comment) for comment in comments]
         for item in work:
             item.gate = self._gate(item.comment)
-            item.normalized = normalize(item.comment.text[: self.policy.max_length])
+            item.normalized = normalize(_well_formed(item.comment.text[: self.policy.max_length]))
             item.evidence = Evidence()
             item.words = frozenset(lexicon.TOKEN.findall(item.normalized.text))
             self.word_lists.scan(item.normalized, item.words, item.evidence)
@@ -213,6 +214,17 @@ def _combine(learned: dict[str, float], rules: dict[str, float], with_off_topic:
         value = max(learned.get(attribute, 0.0), rules.get(attribute, 0.0))
         combined[attribute] = round(value, 4) if 0.0 < value < 1.0 else float(value > 0.0)
     return combined
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _well_formed(text: str) -> str:
+    """The text with unpaired surrogates (invalid Unicode that JSON can still carry) read as U+FFFD.
+
+    One character for one, so offsets into it are offsets into the original.
+    """
+    return text if text.isascii() else _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def _mask(normalized: NormalizedText, original_spans: list[tuple[int, int]]) -> str:
