@@ -4,6 +4,8 @@ import time
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rostra.moderation.learned import LearnedScorer, ModelFileError
 from rostra.moderation.learned.features import FeatureConfig, linear_scores, matrix, occurrences
@@ -88,3 +90,14 @@ def test_scoring_path_matches_the_training_matrices(scorer):
     texts = [normalize(t).text for t in ("you idiot", "", "a quiet, civil reply about the budget", "ω" * 50)]
     expected = sum(kind @ scorer.weights for kind in matrix(texts, scorer.config, scorer.idf))
     assert np.allclose(linear_scores(texts, scorer.config, scorer.idf, scorer.weights), expected, atol=1e-5)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=st.characters(codec=None), max_size=60))
+def test_any_text_scores_and_explains(scorer, text):
+    """Lone surrogates (JSON's "\\ud800"), controls and every script score without error."""
+    normalized = normalize(text).text
+    scores = scorer.predict([normalized, text])
+    assert all(0.0 <= value <= 1.0 for values in scores.values() for value in values)
+    for start, end, _ in scorer.explain(normalized, "toxicity"):
+        assert 0 <= start < end <= len(normalized)

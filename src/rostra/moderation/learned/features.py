@@ -158,7 +158,7 @@ def _encode(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Code points of all texts, each padded with spaces and followed by a separator, and where
     each text starts."""
     joined = "".join([f" {text.replace(chr(0), ' ')} \x00" for text in texts])
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
     lengths = np.fromiter((len(text) + 3 for text in texts), dtype=np.int64, count=len(texts))
     document_starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) + 1
     # Whitespace of any kind reads as one kind of space.
