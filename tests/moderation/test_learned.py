@@ -4,7 +4,7 @@ import time
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rostra.moderation.learned import LearnedScorer, ModelFileError
@@ -92,7 +92,7 @@ def test_scoring_path_matches_the_training_matrices(scorer):
     assert np.allclose(linear_scores(texts, scorer.config, scorer.idf, scorer.weights), expected, atol=1e-5)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=st.characters(codec=None), max_size=60))
 def test_any_text_scores_and_explains(scorer, text):
     """Lone surrogates (JSON's "\\ud800"), controls and every script score without error."""
