@@ -58,9 +58,11 @@ from _load import REQUEST_TIMEOUT_S, Client, HttpError, Response, percentile, ru
 
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / ".work" / "bench-server"
+LOGS = WORK / "logs" / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"  # this run's server logs
 ISSO_REQUIREMENTS = ("isso==0.14.0", "gunicorn==27.0.1")
 POSTGRES_ADMIN_URL = "postgresql://root@127.0.0.1:5432/test"
-POSTGRES_BENCH_DB = "rostra_bench"
+# Per run, so that two runs at once (two people on one machine) never drop each other's database.
+POSTGRES_BENCH_DB = f"rostra_bench_{os.getpid()}"
 POSTGRES_BENCH_URL = f"postgresql+psycopg://root@127.0.0.1:5432/{POSTGRES_BENCH_DB}"
 
 SITE_ORIGIN = "http://news.example"
@@ -669,9 +671,8 @@ def measure_target(target: Target, prefill: int, clients_list: list[int], timing
     began = time.perf_counter()
     target.create(stories + write_stories, planned)
     print(f"   prefilled {len(planned):,} comments in {time.perf_counter() - began:.1f} s", flush=True)
-    log_path = WORK / "logs" / f"{target.server}-{target.database}-prefill-{prefill}.log"
+    log_path = LOGS / f"{target.server}-{target.database}-prefill-{prefill}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    log_path.unlink(missing_ok=True)
     target.start(log_path)
     ledger = Ledger()
     result = {"server": target.server, "database": target.database, "prefill": prefill, "cells": []}
