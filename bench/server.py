@@ -403,6 +403,7 @@ class RostraTarget(Target):
             "ROSTRA_RATE_LIMIT_AUTHOR_PER_MINUTE": "0",
         })
         if postgres:
+            drop_databases_of_dead_runs()
             self.env["ROSTRA_DATABASE_URL"] = POSTGRES_BENCH_URL
 
     @property
@@ -469,6 +470,16 @@ def postgres_admin(*statements: str) -> None:
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
         for statement in statements:
             connection.execute(statement)
+
+
+def drop_databases_of_dead_runs() -> None:
+    """A run killed outright (SIGKILL) leaves its `rostra_bench_<pid>` behind; drop those."""
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+        names = connection.execute("SELECT datname FROM pg_database WHERE datname LIKE 'rostra_bench_%'")
+        for (name,) in names.fetchall():
+            pid = name.removeprefix("rostra_bench_")
+            if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+                connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def prefill_rostra(url: str, story_urls: dict[str, str], planned: list[PlannedComment]) -> dict[str, int]:
