@@ -1,7 +1,8 @@
 """Load generator for bench/server.py: a bare HTTP/1.1 client on asyncio plus a fixed-duration runner.
 
-A hand-written client keeps the load generator's own CPU cost at a few tens of microseconds per
-request, so on a 2-core machine the server under test, not the client, sets the pace. It keeps one
+A hand-written client keeps the load generator's own CPU cost at 0.03 ms per bare request and
+0.1-0.3 ms per benchmark operation (JSON answers included), so on a 2-core machine the server under
+test, not the client, sets the pace. It keeps one
 connection per virtual reader (keep-alive when the server allows it, reconnecting when the server
 closes) and a cookie jar per reader, like a browser tab.
 """
