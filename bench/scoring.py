@@ -121,6 +121,10 @@ def main() -> None:
     rows.append(("Rostra one at a time, p99", f"{percentile(wall, 0.99):.3f} ms", f"{percentile(cpu, 0.99):.3f} ms", "< 2 ms"))
     ours_single = (1000 / statistics.mean(wall), 1000 / statistics.mean(cpu))
     rows.append(("Rostra one at a time", f"{ours_single[0]:,.0f}/s", f"{ours_single[1]:,.0f}/s", ""))
+    wall_of_abuse = ("1488 (((them))) you fucking idiot I will kill you https://bit.ly/x " * 200)[:10_000]
+    worst_wall, worst_cpu = latencies_ms(lambda text: engine.moderate(CommentInput(text, STORY)), [wall_of_abuse] * 5)
+    rows.append(("Rostra worst case: 10,000 characters of pasted abuse", f"{max(worst_wall):.1f} ms",
+                 f"{max(worst_cpu):.1f} ms", "no blow-up on long input"))
     rows.append(("Rostra model load and first comment", f"{load_seconds:.2f} s", "", "≤ 2 s"))
     rows.append(("Peak memory, Rostra engine (process RSS)", f"{peak_memory_mib():.0f} MiB", "",
                  f"{memory_before:.0f} MiB before loading"))

@@ -18,6 +18,8 @@ from rostra.moderation.evidence import Evidence, Hit
 from rostra.moderation.normalize import NormalizedText, normalize
 
 PHASE = "word_lists"
+# Listed words weighed per comment; a pasted wall of curses is judged on its first ones.
+MAX_LISTED_WORDS = 64
 TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 
 # Endings a `term*` entry also matches; consonant-final stems also take the doubled-consonant forms.
@@ -121,9 +123,10 @@ class WordLists:
         harmless = [match.span() for match in HARMLESS_IDIOMS.finditer(text)]
         sentence_context = _SentenceContext(text, tokens)
         seen_sexual_words: set[str] = set()
-        for index, (word, start, end) in enumerate(tokens):
-            if word not in self.vocabulary or any(a <= start < b for a, b in harmless):
-                continue
+        listed = [index for index, (word, start, _) in enumerate(tokens)
+                  if word in self.vocabulary and not any(a <= start < b for a, b in harmless)]
+        for index in listed[:MAX_LISTED_WORDS]:
+            word, start, end = tokens[index]
             span = normalized.span_to_original(start, end)
             context = sentence_context.around(index)
             self._weigh(word, span, index, tokens, context, normalized, evidence, seen_sexual_words)

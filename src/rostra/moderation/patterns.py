@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from rostra.moderation.evidence import Evidence, Hit
 from rostra.moderation.lexicon import inflections
@@ -169,6 +170,9 @@ _REJECTABLE = frozenset({"coded_hate", "identity_attack"})
 
 
 _DIGIT_RUN = re.compile(r"\d\d")
+# Enough matches of one rule to score a comment; more only cost time on a pasted wall of text.
+MAX_MATCHES_PER_RULE = 20
+_SENTENCE_REACH = 300
 
 
 def scan(normalized: NormalizedText, words: frozenset[str], evidence: Evidence) -> None:
@@ -188,7 +192,7 @@ def scan(normalized: NormalizedText, words: frozenset[str], evidence: Evidence) 
                 has_digits = _DIGIT_RUN.search(text) is not None
             if not has_digits:
                 continue
-        for match in rule.pattern.finditer(text):
+        for match in islice(rule.pattern.finditer(text), MAX_MATCHES_PER_RULE):
             span = normalized.span_to_original(*match.span())
             weight = 1.0
             if rule.attribute in _REJECTABLE and REJECTION_MARKERS.search(
@@ -202,7 +206,7 @@ def scan(normalized: NormalizedText, words: frozenset[str], evidence: Evidence) 
                 evidence.add(Hit(attribute, score * weight, span, PHASE))
     if "(((" not in normalized.original:
         return
-    for match in _ECHO.finditer(normalized.original):
+    for match in islice(_ECHO.finditer(normalized.original), MAX_MATCHES_PER_RULE):
         weight = 0.3 if REJECTION_MARKERS.search(
             _sentence_around(normalized.original.lower(), match.start(), match.end())) else 1.0
         evidence.add(Hit("coded_hate", 0.95 * weight, match.span(), PHASE))
@@ -216,6 +220,8 @@ def _quoted(text: str, start: int, end: int) -> bool:
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
-    before = max(text.rfind(mark, 0, start) for mark in ".!?\n")
-    after = [position for position in (text.find(mark, end) for mark in ".!?\n") if position >= 0]
-    return text[before + 1:min(after) if after else len(text)]
+    """The sentence holding [start, end), at most _SENTENCE_REACH characters either side."""
+    floor, ceiling = max(0, start - _SENTENCE_REACH), min(len(text), end + _SENTENCE_REACH)
+    before = max(text.rfind(mark, floor, start) for mark in ".!?\n")
+    after = [position for position in (text.find(mark, end, ceiling) for mark in ".!?\n") if position >= 0]
+    return text[max(before + 1, floor):min(after) if after else ceiling]
