@@ -50,7 +50,7 @@ HARMLESS_IDIOMS = re.compile(
     r"|\bmagna cum laude|\bscrew(?:ed|s|ing)? (?:up|over|it)|\bpig(?:s)? (?:farm|farmer|farming|flu|iron)"
     r"|\bguinea pigs?|\bdamn(?:ed)? if\b|\bfool(?:ed|s)? (?:around|proof)|\bhell (?:of|yes|no)\b"
     r"|\brat race|\bdick (?:cheney|van dyke|durbin)|\bgarbage (?:collection|truck|bin|man|men)"
-    r"|\btrash (?:collection|can|bin|talk)")
+    r"|\btrash (?:collection|can|bin|talk)|\bhonky[- ]?tonks?")
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ _URL = re.compile(
     r"biz|ru|top|click|link|shop|site|online|me|tv|gg|store|live|club)\b(?:/[^\s<>\"']*)?", re.IGNORECASE)
 _EMAIL = re.compile(r"\b[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 _MAY_HAVE_LINK = re.compile(r"\.[A-Za-z]{2}|://")
-_SHORTENERS = re.compile(r"\b(?:bit\.ly|tinyurl\.com|t\.co|goo\.gl|is\.gd|cutt\.ly|ow\.ly|rebrand\.ly|shorturl\.at|tiny\.cc)\b",
+_SHORTENERS = re.compile(r"\b(?:bit\.ly|tinyurl\.com|goo\.gl|is\.gd|cutt\.ly|ow\.ly|rebrand\.ly|shorturl\.at|tiny\.cc)\b",
                          re.IGNORECASE)
 _SHINGLE = 3
 
