@@ -70,8 +70,10 @@ def test_serve_on_a_fresh_folder(tmp_path):
             assert sources and all(source.startswith("/docs/assets/") for source in sources)
             for source in sources:
                 assert client.get(source).status_code == 200
-            paths = client.get("/openapi.json").json()["paths"]
-            assert {"/api/v1/stories", "/api/v1/stories/{story_id}/comments", "/api/v1/counts"} <= paths.keys()
+            spec = client.get("/openapi.json").json()
+            assert {"/api/v1/stories", "/api/v1/stories/{story_id}/comments", "/api/v1/counts"} <= spec["paths"].keys()
+            refusal = spec["paths"]["/api/v1/stories/{story_id}/comments"]["post"]["responses"]["4XX"]
+            assert refusal["content"]["application/json"]["schema"]["$ref"].endswith("/Problem")
 
             story = client.post("/api/v1/stories", json={"url": f"{ORIGIN}/budget", "title": "Library budget",
                                                          "text": "The council cut the library budget."}).json()

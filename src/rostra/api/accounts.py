@@ -7,9 +7,16 @@ from rostra.actions import moderation as moderation_actions
 from rostra.actions.errors import NotFound
 from rostra.actions.identity import Viewer
 from rostra.api.deps import SESSION_COOKIE, Services, guard_write, moderator, services, set_session, viewer
-from rostra.api.schemas import AccountRequest, LogEntry, ModerationRequest, Session, SignInRequest
+from rostra.api.schemas import (
+    PROBLEM_RESPONSES,
+    AccountRequest,
+    LogEntry,
+    ModerationRequest,
+    Session,
+    SignInRequest,
+)
 
-router = APIRouter(prefix="/api/v1", tags=["accounts"])
+router = APIRouter(prefix="/api/v1", tags=["accounts"], responses=PROBLEM_RESPONSES)
 
 
 def _session(services: Services, reader: Viewer) -> dict:

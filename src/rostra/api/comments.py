@@ -11,6 +11,7 @@ from rostra.actions.comments import MAX_DEPTH, MAX_REPLIES_PER_COMMENT
 from rostra.actions.identity import Viewer
 from rostra.api.deps import Services, answer, guard_write, services, viewer
 from rostra.api.schemas import (
+    PROBLEM_RESPONSES,
     Comment,
     CommentEdit,
     CommentPage,
@@ -21,7 +22,7 @@ from rostra.api.schemas import (
     ReportRequest,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["comments"])
+router = APIRouter(prefix="/api/v1", tags=["comments"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("/stories/{story_id}/comments", response_model=CommentPage)

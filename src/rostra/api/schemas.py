@@ -166,3 +166,8 @@ class Problem(BaseModel):
     status: int
     detail: str
     field: str | None
+
+
+PROBLEM_RESPONSES = {
+    "4XX": {"model": Problem, "description": "refused: an `application/problem+json` body naming the field"}
+}

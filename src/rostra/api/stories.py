@@ -4,9 +4,9 @@ from fastapi import APIRouter, Depends, Response
 
 from rostra.actions import stories as story_actions
 from rostra.api.deps import Services, guard_write, moderator, services
-from rostra.api.schemas import Counts, CountsRequest, Story, StoryPatch, StoryRequest
+from rostra.api.schemas import PROBLEM_RESPONSES, Counts, CountsRequest, Story, StoryPatch, StoryRequest
 
-router = APIRouter(prefix="/api/v1", tags=["stories"])
+router = APIRouter(prefix="/api/v1", tags=["stories"], responses=PROBLEM_RESPONSES)
 
 
 @router.post("/stories", response_model=Story, dependencies=[Depends(guard_write)],
