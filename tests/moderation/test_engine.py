@@ -136,6 +136,8 @@ def test_untargeted_profanity_is_allowed_but_targeted_is_held(engine):
     ("Do whatever the fuck you want, the council will ignore it anyway.", False),
     ("Fuck off back to your own forum.", True),
     ("Fuck you and your opinions.", True),
+    ("Go kill yourself.", True),
+    ("Please do not kill yourself over a parking ticket, call the helpline.", False),
     ("Shut up, you bitch.", True),
 ])
 def test_a_curse_near_you_is_abuse_only_when_aimed(engine, text, held):

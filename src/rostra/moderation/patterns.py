@@ -91,7 +91,7 @@ RULES = (
           r"gets? killed|burns?|rots?|chokes?)\b", ("severe_toxicity", 0.75), ("toxicity", 0.9)),
     _rule("threat", 0.9, "kill shoot hang gas exterminate", rf"\b(?:kill|shoot|hang|gas|exterminate|deport and kill) (?:all|every|them all)(?: the| of the| of)? {_GROUP}\b",
           ("identity_attack", 0.95), ("severe_toxicity", 0.9), ("toxicity", 0.95)),
-    _rule("severe_toxicity", 0.9, "yourself urself kys bleach", r"\b(?:go |just )?(?:kill|hang) (?:yo)?urself\b|\bkys\b|\bdrink bleach\b",
+    _rule("severe_toxicity", 0.9, "yourself urself kys bleach", r"(?<!\bnot )(?<!\bdon't )(?<!\bdont )(?<!\bnever )\b(?:go |just )?(?:kill|hang) (?:yo)?urself\b|\bkys\b|\bdrink bleach\b",
           ("threat", 0.6), ("toxicity", 0.95)),
     # Coded hate: the echo, numeric codes in context, antisemitic tropes, replacement rhetoric.
     # A bare 1488 is a code when it stands alone or labels a group; a quantity or a year is not.
