@@ -39,7 +39,7 @@ STOP_WORDS = frozenset(
     thousand million billion hour hours week weeks month months next ago good bad big small long
     little lot great""".split())
 
-# Words that show a comment talks about the story or the discussion itself.
+# Words that show a comment talks about the story or the discussion itself: they count as shared.
 DISCUSSION_WORDS = frozenset(
     """article story piece report reporting reporter author writer journalist journalism editor
     editorial headline column columnist coverage news paper outlet propaganda biased bias agree
@@ -69,6 +69,10 @@ def stem(word: str) -> str:
     return word
 
 
+# Talking about the article or the discussion is on topic, whatever the story is about.
+_DISCUSSION_STEMS = frozenset(stem(word) for word in DISCUSSION_WORDS)
+
+
 def content_stems(text: str) -> list[str]:
     return [stem(word) for word in _WORD.findall(text) if word not in STOP_WORDS]
 
@@ -84,9 +88,6 @@ def off_topic_score(normalized: NormalizedText, story: StoryContext, parent_text
     words = content_stems(normalized.text)
     if len(words) < _SHORT_COMMENT:
         return 0.05
-    raw_words = set(_WORD.findall(normalized.text))
-    if raw_words & DISCUSSION_WORDS:
-        return 0.1
     story_stems = _context_stems(f"{story.title}\n{story.title}\n{story.text}")
     score = _unrelatedness(words, story_stems)
     if parent_text:
@@ -100,7 +101,7 @@ def _unrelatedness(words: list[str], context: frozenset[str]) -> float:
     """Share of the comment's words missing from the context, weighed by how sure the lengths let us be."""
     if not context:
         return 0.0
-    shared = sum(1 for word in words if word in context)
+    shared = sum(1 for word in words if word in context or word in _DISCUSSION_STEMS)
     expected = max(1.0, _EXPECTED_SHARE * len(words))
     missing = max(0.0, 1.0 - shared / expected)
     comment_confidence = len(words) / (len(words) + 3)
