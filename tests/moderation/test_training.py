@@ -123,3 +123,11 @@ def test_dataset_labels_use_only_known_attributes_and_keep_official_test_splits(
     spam = [e for e in examples if e.source == "youtube_spam"]
     assert {e.split for e in spam} == {"train", "test"}
     assert all(set(e.labels) == {"spam"} for e in spam)
+
+
+def test_a_dataset_file_without_its_columns_is_a_clear_error(tmp_path, capsys):
+    folder = tmp_path / "youtube_spam"
+    folder.mkdir()
+    (folder / "youtube_spam_all.csv").write_text("video,TEXT\nPsy,hello\n")
+    assert main(["train", "--data", str(tmp_path), "--out", str(tmp_path / "m"), "--datasets", "youtube_spam"]) == 2
+    assert "dataset youtube_spam: unexpected file contents" in capsys.readouterr().err

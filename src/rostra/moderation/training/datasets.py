@@ -266,4 +266,6 @@ def load(root: Path, names: list[str] | None = None) -> list[Example]:
             examples.extend(DATASETS[name].loader(root))
         except FileNotFoundError as error:
             raise FileNotFoundError(f"dataset {name}: {error.filename} not found under {root}") from error
+        except (KeyError, ValueError) as error:
+            raise ValueError(f"dataset {name}: unexpected file contents under {root} ({error!r})") from error
     return examples
