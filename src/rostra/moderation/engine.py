@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rostra.moderation import lexicon, offtopic, patterns, spam
-from rostra.moderation.evidence import Evidence, Hit
+from rostra.moderation.evidence import Evidence
 from rostra.moderation.normalize import NormalizedText, normalize
 from rostra.moderation.policy import Policy
 from rostra.moderation.spans import merge_spans
@@ -169,7 +169,8 @@ class Engine:
             return set()
         aimless = evidence.untargeted_insult_spans + (evidence.untargeted_profanity_spans if allow_profanity else [])
         candidates = [attribute for attribute in over if attribute in _AIMLESS_DRIVEN]
-        excused = {"profanity"} if allow_profanity and evidence.untargeted_profanity_spans and "profanity" in over else set()
+        excused = ({"profanity"} if allow_profanity and evidence.untargeted_profanity_spans and "profanity" in over
+                   else set())
         if not aimless or not candidates:
             return excused
         masked_rules = Evidence([hit for hit in evidence.hits if not (
@@ -180,20 +181,19 @@ class Engine:
                           if masked.get(attribute, 0.0) < self.policy.hold_threshold(attribute)}
 
     def _spans(self, item: _Work, attribute: str, score: float) -> tuple[tuple[int, int, float], ...]:
-        """The characters behind an attribute's score: rule hits, and the words the learned model leans on
-        when the learned score is the higher one.
+        """The characters behind an attribute's score: rule hits, and, when the learned model carries
+        the score, the words it leans on.
 
         A word counts when its share of the log-odds reaches LEARNED_SPAN_MIN_WEIGHT and it is not a
-        function word ("you" weighs on insults but is not
-        the insult); its weight is scaled so the strongest word carries the score.
+        function word ("you" weighs on insults but is not the insult); its weight is scaled so the
+        strongest word carries the score.
         """
         found = item.evidence.spans_for(attribute, minimum=_RULE_SPAN_MINIMUM)
         rules_carry_it = found and max(weight for _, _, weight in found) >= score
         if self.scorer is not None and attribute in (item.learned or {}) and not rules_carry_it:
-            threshold = LEARNED_SPAN_MIN_WEIGHT
             text = item.normalized.text
             explained = [(start, end, weight) for start, end, weight in self.scorer.explain(text, attribute)
-                         if weight >= threshold and text[start:end] not in offtopic.STOP_WORDS]
+                         if weight >= LEARNED_SPAN_MIN_WEIGHT and text[start:end] not in offtopic.STOP_WORDS]
             if explained:
                 strongest = max(weight for _, _, weight in explained)
                 for start, end, weight in explained:
