@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -109,6 +112,20 @@ def test_oversized_request_is_refused_before_parsing(make_server):
     streamed = client.post(f"/api/v1/stories/{story['id']}/comments", content=chunks(),
                            headers={"content-type": "application/json"})
     assert_problem(streamed, 413, None, "request-too-large")
+
+
+def test_ids_beyond_what_the_database_holds(client, story):
+    huge = 2**63
+    assert_problem(post(client, story["id"], "hi", parent_id=huge), 422, "parent_id")
+    assert_problem(post(client, story["id"], "hi", parent_id=0), 422, "parent_id")
+    assert_problem(client.get(f"/api/v1/stories/{huge}/comments"), 422, "story_id")
+    assert_problem(client.get(f"/api/v1/comments/{huge}"), 422, "comment_id")
+    assert_problem(client.delete(f"/api/v1/comments/{huge}"), 422, "comment_id")
+    assert_problem(client.get(f"/api/v1/stories/{story['id']}/comments", params={"parent_id": huge}), 422,
+                   "parent_id")
+    forged = base64.urlsafe_b64encode(
+        json.dumps({"t": story["id"], "p": None, "s": "newest", "a": [huge]}).encode()).decode()
+    assert_problem(client.get(f"/api/v1/stories/{story['id']}/comments", params={"cursor": forged}), 422, "cursor")
 
 
 def test_wrong_query_parameters(client, story):

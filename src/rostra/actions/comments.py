@@ -36,7 +36,7 @@ from rostra.store.queries import (
     sort_key,
     utcnow,
 )
-from rostra.store.tables import comments
+from rostra.store.tables import MAX_ID, comments
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 MAX_EMAIL_CHARS = 254
@@ -275,6 +275,11 @@ def encode_cursor(story_id: int, parent_id: int | None, sort: str, after: list[i
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
+def _is_row_number(value) -> bool:
+    """An id or reaction count as the database can hold it (a cursor is client input)."""
+    return type(value) is int and 0 <= value <= MAX_ID
+
+
 def decode_cursor(cursor: str, story_id: int) -> tuple[int | None, str, list[int] | None]:
     """(parent_id, sort, after) from a cursor this server made for this story."""
     try:
@@ -283,8 +288,8 @@ def decode_cursor(cursor: str, story_id: int) -> tuple[int | None, str, list[int
         valid = (
             data["t"] == story_id
             and sort in SORTS
-            and (parent_id is None or type(parent_id) is int)
-            and (after is None or (isinstance(after, list) and all(type(value) is int for value in after)
+            and (parent_id is None or _is_row_number(parent_id))
+            and (after is None or (isinstance(after, list) and all(_is_row_number(value) for value in after)
                                    and len(after) == (2 if sort == "most_reacted" else 1)))
         )
     except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError):

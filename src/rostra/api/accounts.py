@@ -10,6 +10,7 @@ from rostra.api.deps import SESSION_COOKIE, Services, guard_write, moderator, se
 from rostra.api.schemas import (
     PROBLEM_RESPONSES,
     AccountRequest,
+    CommentId,
     LogEntry,
     ModerationRequest,
     Session,
@@ -56,7 +57,7 @@ def sign_out(response: Response):
 
 
 @router.post("/comments/{comment_id}/moderation", response_model=list[LogEntry], tags=["moderation"])
-def moderate(comment_id: int, request: ModerationRequest, reader: Viewer = Depends(moderator),
+def moderate(comment_id: CommentId, request: ModerationRequest, reader: Viewer = Depends(moderator),
              services: Services = Depends(services)):
     """Set a comment's status (moderators); answers the comment's whole moderation log."""
     account = account_actions.account_summary(services.store, reader.account_id)
@@ -68,7 +69,7 @@ def moderate(comment_id: int, request: ModerationRequest, reader: Viewer = Depen
 
 @router.get("/comments/{comment_id}/moderation", response_model=list[LogEntry], tags=["moderation"],
             dependencies=[Depends(moderator)])
-def moderation_log(comment_id: int, services: Services = Depends(services)):
+def moderation_log(comment_id: CommentId, services: Services = Depends(services)):
     """Every status change of a comment with who, when and why (moderators)."""
     history = moderation_actions.moderation_history(services.store, comment_id)
     if not history:

@@ -9,9 +9,12 @@ from rostra.actions import reactions as reaction_actions
 from rostra.actions import reports as report_actions
 from rostra.actions.comments import MAX_DEPTH, MAX_REPLIES_PER_COMMENT
 from rostra.actions.identity import Viewer
+from rostra.store.tables import MAX_ID
 from rostra.api.deps import Services, answer, guard_write, services, viewer
 from rostra.api.schemas import (
     PROBLEM_RESPONSES,
+    CommentId,
+    StoryId,
     Comment,
     CommentEdit,
     CommentPage,
@@ -27,11 +30,13 @@ router = APIRouter(prefix="/api/v1", tags=["comments"], responses=PROBLEM_RESPON
 
 @router.get("/stories/{story_id}/comments", response_model=CommentPage)
 def list_comments(
-    story_id: int,
+    story_id: StoryId,
     response: Response,
     sort: Literal["newest", "oldest", "most_reacted"] = "newest",
     cursor: str | None = Query(None, max_length=500, description="next_cursor or replies_cursor of a listing"),
-    parent_id: int | None = Query(None, description="list the replies of this comment instead of the top level"),
+    parent_id: int | None = Query(
+        None, ge=1, le=MAX_ID, description="list the replies of this comment instead of the top level"
+    ),
     limit: int | None = Query(None, ge=1, description="comments per page (default and maximum are settings)"),
     replies: int = Query(3, ge=0, le=MAX_REPLIES_PER_COMMENT, description="replies nested under each comment"),
     depth: int = Query(2, ge=0, le=MAX_DEPTH, description="levels of nested replies"),
@@ -57,7 +62,7 @@ def list_comments(
 
 @router.post("/stories/{story_id}/comments", response_model=Comment, status_code=201)
 def post_comment(
-    story_id: int,
+    story_id: StoryId,
     request: CommentRequest,
     response: Response,
     reader: Viewer = Depends(guard_write),
@@ -80,13 +85,15 @@ def post_comment(
 
 
 @router.get("/comments/{comment_id}", response_model=Comment)
-def read_comment(comment_id: int, reader: Viewer = Depends(viewer), services: Services = Depends(services)):
+def read_comment(
+    comment_id: CommentId, reader: Viewer = Depends(viewer), services: Services = Depends(services)
+):
     return comment_actions.read_comment(services.store, reader, comment_id, services.settings.edit_window_seconds)
 
 
 @router.patch("/comments/{comment_id}", response_model=Comment)
 def edit_comment(
-    comment_id: int, request: CommentEdit, reader: Viewer = Depends(guard_write),
+    comment_id: CommentId, request: CommentEdit, reader: Viewer = Depends(guard_write),
     services: Services = Depends(services),
 ):
     """Edit your own comment within the edit window; it is moderated again."""
@@ -96,14 +103,16 @@ def edit_comment(
 
 
 @router.delete("/comments/{comment_id}", status_code=204)
-def delete_comment(comment_id: int, reader: Viewer = Depends(guard_write), services: Services = Depends(services)):
+def delete_comment(
+    comment_id: CommentId, reader: Viewer = Depends(guard_write), services: Services = Depends(services)
+):
     """Delete your own comment; its replies stay readable under a placeholder."""
     comment_actions.delete_comment(services.store, reader, comment_id)
 
 
 @router.put("/comments/{comment_id}/reaction", response_model=Reaction)
 def react(
-    comment_id: int, request: ReactionRequest, reader: Viewer = Depends(guard_write),
+    comment_id: CommentId, request: ReactionRequest, reader: Viewer = Depends(guard_write),
     services: Services = Depends(services),
 ):
     """Set your reaction (one per reader per comment)."""
@@ -111,13 +120,15 @@ def react(
 
 
 @router.delete("/comments/{comment_id}/reaction", response_model=Reaction)
-def unreact(comment_id: int, reader: Viewer = Depends(guard_write), services: Services = Depends(services)):
+def unreact(
+    comment_id: CommentId, reader: Viewer = Depends(guard_write), services: Services = Depends(services)
+):
     return reaction_actions.unreact(services.store, reader, comment_id)
 
 
 @router.post("/comments/{comment_id}/reports", response_model=Report, status_code=201)
 def report(
-    comment_id: int, request: ReportRequest, reader: Viewer = Depends(guard_write),
+    comment_id: CommentId, request: ReportRequest, reader: Viewer = Depends(guard_write),
     services: Services = Depends(services),
 ):
     """Report a comment to the moderators, with a reason."""

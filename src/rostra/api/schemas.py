@@ -9,7 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
+from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from rostra.store.tables import MAX_ID
 
 
 def _storable(text: str) -> str:
@@ -23,6 +26,9 @@ def _storable(text: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_storable)]
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+StoryId = Annotated[int, Path(ge=1, le=MAX_ID)]
+CommentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class RequestBody(BaseModel):
@@ -41,7 +47,7 @@ class StoryPatch(RequestBody):
 
 class CommentRequest(RequestBody):
     body: Text = Field(description="Markdown subset: paragraphs, *emphasis*, [links](https://...), > quotes, `code`")
-    parent_id: int | None = Field(None, description="the comment this one replies to (same story)")
+    parent_id: RowId | None = Field(None, description="the comment this one replies to (same story)")
     author_name: Text | None = Field(None, description="guest display name (ignored when signed in)")
     author_email: Text | None = Field(None, description="guest e-mail, never shown publicly")
 

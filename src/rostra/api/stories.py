@@ -4,7 +4,15 @@ from fastapi import APIRouter, Depends, Response
 
 from rostra.actions import stories as story_actions
 from rostra.api.deps import Services, guard_write, moderator, services
-from rostra.api.schemas import PROBLEM_RESPONSES, Counts, CountsRequest, Story, StoryPatch, StoryRequest
+from rostra.api.schemas import (
+    PROBLEM_RESPONSES,
+    Counts,
+    CountsRequest,
+    Story,
+    StoryId,
+    StoryPatch,
+    StoryRequest,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["stories"], responses=PROBLEM_RESPONSES)
 
@@ -19,12 +27,12 @@ def get_or_create_story(request: StoryRequest, response: Response, services: Ser
 
 
 @router.get("/stories/{story_id}", response_model=Story)
-def read_story(story_id: int, services: Services = Depends(services)):
+def read_story(story_id: StoryId, services: Services = Depends(services)):
     return story_actions.read_story(services.store, story_id)
 
 
 @router.patch("/stories/{story_id}", response_model=Story, dependencies=[Depends(moderator)])
-def change_story(story_id: int, request: StoryPatch, services: Services = Depends(services)):
+def change_story(story_id: StoryId, request: StoryPatch, services: Services = Depends(services)):
     """Open or close a story (moderators)."""
     return story_actions.set_story_closed(services.store, story_id, request.closed)
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
 COMMENT_STATUSES = ("pending", "approved", "rejected", "withheld", "deleted")
 REPORT_REASONS = ("offensive", "abusive", "spam", "off_topic", "other")
 ACCOUNT_ROLES = ("reader", "moderator")
+MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER columns on PostgreSQL; larger ones cannot name a row
 
 metadata = MetaData(
     naming_convention={
