@@ -47,7 +47,7 @@ class Settings(BaseModel):
         description="origins (scheme://host[:port]) of the default site whose pages may embed comments",
     )
     max_comment_chars: int = Field(5000, ge=1, description="longest comment body, in characters")
-    max_author_name_chars: int = Field(64, ge=1, description="longest guest display name, in characters")
+    max_author_name_chars: int = Field(64, ge=1, le=200, description="longest guest display name, in characters")
     max_request_bytes: int = Field(65536, ge=1024, description="largest request body accepted, in bytes")
     edit_window_seconds: int = Field(900, ge=0, description="how long an author may edit a comment")
     page_size: int = Field(20, ge=1, le=200, description="default number of top-level comments per page")

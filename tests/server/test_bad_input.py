@@ -151,6 +151,7 @@ def test_cursor_of_another_story_is_refused(client, story):
         ("/api/v1/stories", {"url": "not a url"}, "url"),
         ("/api/v1/stories", {"url": "javascript:alert(1)"}, "url"),
         ("/api/v1/stories", {"url": f"{ORIGIN}/x", "title": "t" * 501}, "title"),
+        ("/api/v1/stories", {"url": f"{ORIGIN}/x?q=" + "é" * 900}, "url"),
         ("/api/v1/stories", {"url": f"{ORIGIN}/x", "closed": True}, "closed"),
         ("/api/v1/counts", {"urls": "http://127.0.0.1:8000/x"}, "urls"),
         ("/api/v1/counts", {"urls": ["ftp://example.org/x"]}, "urls[0]"),

@@ -44,4 +44,7 @@ def canonical_url(url: str) -> str:
         for key, value in parse_qsl(parts.query, keep_blank_values=True)
         if not key.lower().startswith(TRACKING_PARAMETERS)
     ]
-    return normalize_origin(url) + urlunsplit(("", "", parts.path or "/", urlencode(query), ""))
+    canonical = normalize_origin(url) + urlunsplit(("", "", parts.path or "/", urlencode(query), ""))
+    if len(canonical) > MAX_URL_CHARS:
+        raise BadURL("is longer than 2000 characters once its query is encoded")
+    return canonical
