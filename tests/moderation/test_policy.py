@@ -42,6 +42,13 @@ def test_reject_threshold_rejects_without_a_moderator(with_policy):
     assert with_policy(reject_thresholds={"threat": 0.8}).moderate(CommentInput(text)).decision == "reject"
 
 
+def test_only_rules_and_model_together_reject_without_a_moderator(engine):
+    shouting = engine.moderate(CommentInput("Leave me alone, you are acting like a kid.!!!!!!!!!!!!!!!!!!"))
+    assert shouting.decision == "hold"
+    spam = engine.moderate(CommentInput("Check out my channel for free bitcoin!!! https://bit.ly/3xYz https://bit.ly/4abc"))
+    assert spam.decision == "reject"
+
+
 def test_banned_words_reject_even_when_disguised(with_policy):
     site = with_policy(banned_words=["crapola", "fake news"])
     for text, span_text in [("What utter cr4pola.", "cr4pola"), ("This is FAKE NEWS again", "FAKE NEWS")]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rostra.moderation import lexicon, offtopic, patterns, spam
@@ -42,6 +42,7 @@ class _Work:
     words: frozenset[str] = frozenset()
     evidence: Evidence | None = None
     learned: dict[str, float] | None = None
+    rule_scores: dict[str, float] = field(default_factory=dict)
     gate: Reason | None = None
 
 
@@ -115,7 +116,8 @@ class Engine:
         spam.scan_links(normalized, evidence)
         if comment.story is not None:
             offtopic.scan(normalized, comment.story, comment.parent_text, evidence)
-        scores = _combine(item.learned, evidence.scores(), with_off_topic=comment.story is not None)
+        item.rule_scores = evidence.scores()
+        scores = _combine(item.learned, item.rule_scores, with_off_topic=comment.story is not None)
         return self._decide(item, scores)
 
     def _decide(self, item: _Work, scores: dict[str, float]) -> Verdict:
@@ -128,8 +130,7 @@ class Engine:
                           merge_spans([(start, end) for start, end, _ in span_scores[attribute]]),
                           self._phase_of(item, attribute, scores[attribute]))
                    for attribute in over if attribute not in excused]
-        reject = any(scores[reason.attribute] >= (policy.reject_threshold(reason.attribute) or 2.0)
-                     for reason in reasons)
+        reject = any(self._rejects(item, reason.attribute, reason.score) for reason in reasons)
         for kind, span in evidence.site_words:
             reasons.append(Reason("banned_word" if kind == "banned" else "suspect_word", 1.0, (span,),
                                   lexicon.PHASE))
@@ -140,6 +141,20 @@ class Engine:
             reject = True
         decision = "reject" if reject else "hold" if reasons else "approve"
         return Verdict(decision, scores, tuple(reasons), self.model, span_scores)
+
+    def _rejects(self, item: _Work, attribute: str, score: float) -> bool:
+        """Whether a score rejects without a moderator: it reaches the reject threshold, and the rules
+        and the learned model both find the attribute more likely than not, so that neither alone (a
+        learned spam score for "!!!!!!!!", say) removes a comment no person has seen.
+        """
+        limit = self.policy.reject_threshold(attribute)
+        if limit is None or score < limit:
+            return False
+        learned = (item.learned or {}).get(attribute)
+        rule = item.rule_scores.get(attribute, 0.0)
+        if learned is None:
+            return rule >= limit
+        return min(learned, rule) >= 0.5
 
     def _premoderation(self, comment: CommentInput, evidence: Evidence) -> list[Reason]:
         mode, author = self.policy.premoderation, comment.author
