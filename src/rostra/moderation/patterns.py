@@ -20,11 +20,12 @@ PHASE = "patterns"
 
 # Who a threat is aimed at: the reader, a pronoun, or a named role; a verb like "kill" or "shoot"
 # aimed at anything else ("kill the bill", "shoot the film") is not a threat.
+_ROLE = (r"(?:author|writer|reporter|journalist|editor|mayor|judge|president|senator|minister|governor|cops?|"
+         r"police|traitors?|politicians?)")
 _PERSON = (r"(?:you|u|ya|y'?all|him|her|them|you all|all (?:of )?(?:you|them)|every (?:one|last one) of (?:you|them)|"
            r"your (?:family|kids|children|wife|husband|mother|mom|mum|dad|father|face|head|skull|ass|house|home|dog)|"
-           r"(?:that|this) (?:bitch|bastard|guy|man|woman|idiot|traitor|scum|clown|moron|pig)|these people|those people|"
-           r"the (?:author|writer|reporter|journalist|editor|mayor|judge|president|senator|minister|governor|cops?|police|"
-           r"traitors?|politicians?))")
+           rf"(?:that|this) (?:bitch|bastard|guy|man|woman|idiot|traitor|scum|clown|moron|pig|{_ROLE})|these people|"
+           rf"those people|the {_ROLE})")
 _WILL = r"(?:i|we)(?:'ll| will| shall|'m going to| am going to|'m gonna| am gonna| gonna|'re going to| are going to| are gonna)"
 _VIOLENCE = (r"(?:kill|murder|shoot|stab|hang|lynch|beat|hurt|rape|strangle|choke|burn|bomb|slit|gut|"
              r"behead|execute|torture|break|smash|punch|cut|slaughter|end|destroy|bury|skin|gas)")
@@ -84,6 +85,10 @@ RULES = (
           ("severe_toxicity", 0.6), ("toxicity", 0.8)),
     _rule("threat", 0.9, "beat kick knock smack", r"\b(?:beat|kick|knock|smack)\w* the (?:shit|crap|hell|living daylights|life) out of "
           r"(?:you|u|ya|him|her|them)\b", ("severe_toxicity", 0.7), ("toxicity", 0.9)),
+    _rule("threat", 0.85, "lesson noose rope bullet lamppost lampposts chipper gallows",
+          rf"\bteach {_PERSON} a lesson\b.{{0,40}}\b(?:bat|gun|knife|rope|fists?|bullets?|crowbar)\b"
+          rf"|\b(?:a |the )?(?:noose|rope|bullet|lamppost|wood ?chipper|gallows)s? (?:for|awaits?|(?:is |are )?waiting for|with .{{0,12}}name on it for) "
+          rf"(?:{_PERSON}|traitors?|them all)\b", ("severe_toxicity", 0.7), ("toxicity", 0.85)),
     _rule("threat", 0.9, "live back dead numbered bullet eye", r"\bi know where (?:you|u) live\b|\bwatch your back\b|\byou(?:'re| are) (?:a )?dead (?:man|woman|meat)\b"
           r"|\byour days are numbered\b|\bput a bullet (?:in|through)\b|\bsleep with one eye open\b",
           ("toxicity", 0.8)),
@@ -135,11 +140,12 @@ RULES = (
           rf"|\byou (?:dirty|filthy|stinking|stupid|fucking|bloody) (?:{_GROUP_SINGULAR})s?\b",
           ("toxicity", 0.85), ("insult", 0.7)),
     # Sexual propositions and descriptions.
-    _rule("sexually_explicit", 0.9, "suck lick sit ride send nudes fuck bang screw rape pussy cock dick singles", r"\b(?:suck|lick) my (?:dick|cock|balls|pussy|tits|ass)\b"
+    _rule("sexually_explicit", 0.9, "suck lick sit ride send nudes fuck bang screw rape pussy cock dick singles smash hit tap rail", r"\b(?:suck|lick) my (?:dick|cock|balls|pussy|tits|ass)\b"
           r"|\b(?:sit|ride) on my (?:face|dick|cock)\b|\bsend (?:me )?(?:your )?nudes\b"
           r"|\bsend (?:me )?(?:some |a )?(?:pics?|pictures?|photos?|vids?|videos?) of your (?:tits|boobs|ass|pussy|dick|cock|body|feet)\b"
           r"|\b(?:want|wanna|going|gonna) (?:to )?(?:fuck|bang|screw|rape) (?:you|u|her|him|them)\b"
-          r"|\b(?:wet|hard|tight|throbbing) (?:pussy|cock|dick)\b|\bhot (?:singles|milfs|girls) (?:in|near)\b",
+          r"|\b(?:wet|hard|tight|throbbing) (?:pussy|cock|dick)\b|\bhot (?:singles|milfs|girls) (?:in|near)\b"
+          r"|\b(?:i'?d|i would|would so|i'?m gonna|gonna) (?:bang|fuck|smash|hit that|tap that|rail) (?:her|him|you|u|that|this|them)\b",
           ("toxicity", 0.7)),
     # Spam: self-promotion, contact details, money offers.
     _rule("spam", 0.75, "check visit subscribe follow like channel", r"\b(?:check out|visit|subscribe to|follow|like) (?:my|our) (?:new )?(?:channel|page|video|profile|blog|"
