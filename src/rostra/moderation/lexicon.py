@@ -41,7 +41,8 @@ CONDEMNATION_MARKERS = frozenset(
     "shameful ashamed vile horrible appalling abhorrent despicable inexcusable deplorable "
     "never stop condemn condemned condemns apologize apologise apology banned report reported "
     "harassment abuse abusive hurtful ugly dehumanizing dehumanising sickening".split())
-NEGATIONS = frozenset("not no never isn't isnt aren't arent wasn't don't dont".split())
+NEGATIONS = frozenset("not no never isn't isnt aren't arent wasn't wasnt don't dont doesn't doesnt didn't didnt "
+                      "won't wont".split())
 # A speaker naming themselves as one of the group: "as a queer woman", "we dykes", "i'm a proud fag".
 IN_GROUP_MARKERS = re.compile(r"\b(?:as an?|i'?m|i am|we|we're|us|our|my fellow|fellow)\b")
 # Idioms where a listed word means something harmless.
@@ -268,7 +269,7 @@ class _SentenceContext:
         return self
 
     def negated_before(self, index: int) -> bool:
-        return any(word in NEGATIONS for word, _, _ in self.tokens[max(0, index - 3):index])
+        return any(word in NEGATIONS for word, _, _ in self.tokens[max(0, index - 4):index])
 
     def quoted(self, span: tuple[int, int], original: str) -> bool:
         """Inside quotation marks, or wrapped in single quotes: 'word' (an apostrophe never wraps a word)."""
