@@ -35,12 +35,16 @@ COPULAS = frozenset("is are was were be being been a an such what 's".split())
 # Words that show a slur is being talked about rather than used.
 MENTION_MARKERS = frozenset(
     "word words term terms slur slurs called calling call calls say says said saying use uses "
-    "used using yelled shouted wrote write quote quoted quoting n-word".split())
+    "used using yelled shouted wrote write quote quoted quoting n-word describe describes described "
+    "describing label labels labelled labeled labelling labeling".split())
 CONDEMNATION_MARKERS = frozenset(
     "disgusting unacceptable wrong racist racism bigoted bigotry bigot hateful hate offensive "
     "shameful ashamed vile horrible appalling abhorrent despicable inexcusable deplorable "
     "never stop condemn condemned condemns apologize apologise apology banned report reported "
-    "harassment abuse abusive hurtful ugly dehumanizing dehumanising sickening".split())
+    "harassment abuse abusive hurtful ugly dehumanizing dehumanising sickening sexist sexism misogynist "
+    "misogynistic misogyny homophobic homophobia transphobic transphobia islamophobic islamophobia "
+    "antisemitic antisemitism xenophobic xenophobia ableist ableism prejudice prejudiced discriminatory "
+    "discrimination slur slurs".split())
 NEGATIONS = frozenset("not no never isn't isnt aren't arent wasn't wasnt don't dont doesn't doesnt didn't didnt "
                       "won't wont".split())
 # A speaker naming themselves as one of the group: "as a queer woman", "we dykes", "i'm a proud fag".

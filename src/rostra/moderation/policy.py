@@ -15,17 +15,20 @@ from rostra.moderation.verdict import ATTRIBUTES
 
 PREMODERATION_MODES = ("none", "all", "new_authors", "links")
 
+# The gravest harms (threats, attacks on a group, coded hate, severe abuse) are held for a person to
+# look at as soon as that is more likely than not right; the attributes heated but acceptable
+# discussion brushes against (toxicity, insult, profanity) need more.
 DEFAULT_HOLD_THRESHOLDS = {
     "toxicity": 0.8,
-    "severe_toxicity": 0.6,
+    "severe_toxicity": 0.5,
     "insult": 0.7,
     "profanity": 0.8,
-    "threat": 0.6,
-    "identity_attack": 0.7,
+    "threat": 0.5,
+    "identity_attack": 0.5,
     "sexually_explicit": 0.75,
     "spam": 0.75,
     "off_topic": 0.85,
-    "coded_hate": 0.6,
+    "coded_hate": 0.5,
 }
 
 DEFAULT_REJECT_THRESHOLDS = {"severe_toxicity": 0.9, "spam": 0.95}
