@@ -170,6 +170,14 @@ def test_quoting_a_slur_at_the_reader_is_still_abuse(engine):
     ("Immigrants are vermin.", True),
     ("Immigrants are not vermin, they are our neighbours.", False),
     ("Calling women stupid is sexist and lazy.", False),
+    ("Muslims should be banned from this country.", True),
+    ("Jews are not welcome here.", True),
+    ("Mexicans are rapists and criminals.", True),
+    ("Black people are genetically less intelligent.", True),
+    ("Women are too emotional to lead.", True),
+    ("Refugees are welcome here.", False),
+    ("Illegal immigrants should be deported, that is the law.", False),
+    ("It is racist to say Mexicans are rapists.", False),
     ("Jews do not control the media, that is an antisemitic lie.", False),
 ])
 def test_dehumanising_a_group_is_held_but_denying_it_is_not(engine, text, held):

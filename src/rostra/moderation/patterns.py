@@ -39,6 +39,14 @@ _GROUP = (r"(?:jews|muslims|blacks|whites|immigrants|migrants|refugees|gays|lesb
 
 
 _SUBJECT = rf"(?:{_SUBJECT_PEOPLE}|{_GROUP})"
+# Groups protected for who they are (origin, religion, sexuality, gender, disability), not for their politics.
+_PROTECTED = (r"(?:(?<!illegal )(?<!undocumented )(?:jews|muslims|blacks|immigrants|migrants|refugees|gays|lesbians|"
+              r"homosexuals|mexicans|arabs|asians|chinese|africans|women|hindus|christians|sikhs|indians|latinos|"
+              r"hispanics|gypsies|roma|foreigners)|(?:black|white|jewish|gay|trans|asian|muslim|disabled|brown) "
+              r"(?:people|men|women|folks|kids))")
+_PROTECTED_WORDS = ("jews muslims blacks immigrants migrants refugees gays lesbians homosexuals mexicans arabs asians "
+                    "chinese africans women hindus christians sikhs indians latinos hispanics gypsies roma foreigners "
+                    "people men folks kids")
 _GROUP_SINGULAR = (r"immigrant|migrant|refugee|muslim|jew|arab|mexican|asian|african|paki|gay|lesbian|tranny|"
                    r"homo|foreigner|feminist|woman|indian|chinese|black")
 
@@ -129,6 +137,13 @@ RULES = (
     _rule("coded_hate", 0.7, "groomer groomers pedophiles paedophiles predators", r"\b(?:gays|trans(?: people)?|lgbt\w*|homosexuals|drag queens) (?:are|is) (?:all )?(?:groomers|pedophiles|paedophiles|predators)\b"
           r"|\bgroomers?\b.{0,40}\b(?:gays?|trans|lgbt\w*|drag)\b|\b(?:gays?|trans|lgbt\w*|drag)\b.{0,40}\bgroomers?\b",
           ("identity_attack", 0.8), ("toxicity", 0.7)),
+    # Shutting a protected group out, or pinning a vice on all of it.
+    _rule("identity_attack", 0.8, _PROTECTED_WORDS, rf"\b(?:all )?{_PROTECTED} (?:should|must|need to|ought to) (?:all )?be "
+          r"(?:banned|deported|expelled|kicked out|removed|thrown out|sent back|locked up|sterili[sz]ed|segregated)\b"
+          rf"|\b{_PROTECTED} (?:are|is) not welcome\b|\b{_PROTECTED} should(?:n't| not) be allowed (?:to|near|in)\b"
+          rf"|\b{_PROTECTED} (?:are|r) (?:all )?(?:genetically |naturally |inherently |just )?(?:less intelligent|"
+          r"inferior|stupid|rapists|criminals|terrorists|thieves|violent|savages|pedophiles|paedophiles|too emotional|"
+          r"incapable|a threat|the enemy|invaders|parasites|diseased)\b", ("toxicity", 0.8)),
     # Dehumanising a group by name.
     _rule("identity_attack", 0.88, _GROUP_WORDS, rf"\b{_GROUP} (?:are|r) (?:all )?(?:just )?(?:animals|vermin|rats|cockroaches|parasites|"
           r"subhuman|savages|a disease|a cancer|a plague|filth|scum|dogs|apes|monkeys|pigs|trash|garbage|inferior|"
