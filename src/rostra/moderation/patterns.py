@@ -46,7 +46,7 @@ _PROTECTED = (r"(?:(?<!illegal )(?<!undocumented )(?:jews|muslims|blacks|immigra
               r"(?:people|men|women|folks|kids))")
 _PROTECTED_WORDS = ("jews muslims blacks immigrants migrants refugees gays lesbians homosexuals mexicans arabs asians "
                     "chinese africans women hindus christians sikhs indians latinos hispanics gypsies roma foreigners "
-                    "people men folks kids")
+                    "black white jewish gay trans asian muslim disabled brown")
 _GROUP_SINGULAR = (r"immigrant|migrant|refugee|muslim|jew|arab|mexican|asian|african|paki|gay|lesbian|tranny|"
                    r"homo|foreigner|feminist|woman|indian|chinese|black")
 
