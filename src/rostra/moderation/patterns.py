@@ -196,6 +196,20 @@ _REJECTABLE = frozenset({"coded_hate", "identity_attack"})
 
 
 _DIGIT_RUN = re.compile(r"\d\d")
+
+
+def _rules_by_trigger(rules: tuple[Rule, ...]) -> dict[str, tuple[int, ...]]:
+    """For each trigger word, the positions of the rules it wakes."""
+    positions: dict[str, list[int]] = {}
+    for position, rule in enumerate(rules):
+        for trigger in rule.triggers:
+            positions.setdefault(trigger, []).append(position)
+    return {word: tuple(found) for word, found in positions.items()}
+
+
+_RULES_BY_TRIGGER = _rules_by_trigger(RULES)
+_ALL_TRIGGERS = frozenset(_RULES_BY_TRIGGER)
+_UNTRIGGERED_RULES = tuple(index for index, rule in enumerate(RULES) if not rule.triggers)
 # Enough matches of one rule to score a comment; more only cost time on a pasted wall of text.
 MAX_MATCHES_PER_RULE = 20
 _SENTENCE_REACH = 300
@@ -204,20 +218,15 @@ _SENTENCE_REACH = 300
 def scan(normalized: NormalizedText, words: frozenset[str], evidence: Evidence) -> None:
     """Add a hit for every rule that matches, with its span on the original text.
 
-    `words` is the set of the normalized text's tokens; a rule without triggers (phone numbers)
-    runs when the text has digits.
+    `words` is the set of the normalized text's tokens: only rules one of whose triggers is among
+    them run; a rule without triggers (phone numbers) runs when the text has digits.
     """
     text = normalized.text
-    has_digits = None
-    for rule in RULES:
-        if rule.triggers:
-            if rule.triggers.isdisjoint(words):
-                continue
-        else:
-            if has_digits is None:
-                has_digits = _DIGIT_RUN.search(text) is not None
-            if not has_digits:
-                continue
+    chosen = {index for word in words & _ALL_TRIGGERS for index in _RULES_BY_TRIGGER[word]}
+    if _DIGIT_RUN.search(text):
+        chosen.update(_UNTRIGGERED_RULES)
+    for index in sorted(chosen):
+        rule = RULES[index]
         for match in islice(rule.pattern.finditer(text), MAX_MATCHES_PER_RULE):
             span = normalized.span_to_original(*match.span())
             weight = 1.0
@@ -226,7 +235,6 @@ def scan(normalized: NormalizedText, words: frozenset[str], evidence: Evidence) 
                 weight = 0.3
             elif rule.attribute != "spam" and _quoted(normalized.original, *span):
                 weight = 0.5  # reported speech: 'the suspect shouted "I will kill you"'
-
             evidence.add(Hit(rule.attribute, rule.score * weight, span, PHASE))
             for attribute, score in rule.also:
                 evidence.add(Hit(attribute, score * weight, span, PHASE))
