@@ -67,7 +67,7 @@ class Engine:
         results = []
         for item, learned_scores in zip(normalized, learned):
             evidence = Evidence()
-            words = frozenset(lexicon.TOKEN.findall(item.text))
+            words = lexicon.words_of(item.text)
             self.word_lists.scan(item, words, evidence)
             patterns.scan(item, words, evidence)
             results.append(_combine(learned_scores, evidence.scores(), with_off_topic=False))
@@ -82,7 +82,7 @@ class Engine:
             item.gate = self._gate(item.comment)
             item.normalized = normalize(_well_formed(item.comment.text[: self.policy.max_length]))
             item.evidence = Evidence()
-            item.words = frozenset(lexicon.TOKEN.findall(item.normalized.text))
+            item.words = lexicon.words_of(item.normalized.text)
             self.word_lists.scan(item.normalized, item.words, item.evidence)
         for item, learned in zip(work, self._learned_scores([item.normalized.text for item in work])):
             item.learned = learned
