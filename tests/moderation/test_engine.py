@@ -139,6 +139,10 @@ def test_untargeted_profanity_is_allowed_but_targeted_is_held(engine):
     ("Go kill yourself.", True),
     ("Please do not kill yourself over a parking ticket, call the helpline.", False),
     ("Shut up, you bitch.", True),
+    ("F U C K Y O U", True),
+    ("fuk u", True),
+    ("you piece of sh1t", True),
+    ("This piece of shit law will hurt renters.", False),
 ])
 def test_a_curse_near_you_is_abuse_only_when_aimed(engine, text, held):
     assert (engine.moderate(CommentInput(text)).decision != "approve") is held

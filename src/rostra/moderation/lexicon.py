@@ -33,6 +33,8 @@ _SUFFIXES = ("s", "es", "ed", "er", "ers", "ing", "ings", "in", "y", "ier", "ies
              "head", "heads", "face", "faces", "bag", "bags", "hole", "holes", "wit", "wits")
 _DOUBLING_SUFFIXES = ("ed", "er", "ers", "ing", "in", "y", "ier")
 
+# Curses that carry their own addressee: "fuckyou", "stfu".
+_SELF_ADDRESSED = frozenset("fuckyou fuckoff stfu gtfo".split())
 SECOND_PERSON = frozenset("you your youre you're ur u yourself yourselves ya yall y'all thou".split())
 THIRD_PERSON_SUBJECTS = frozenset(
     "he she they he's she's they're him her them author writer reporter journalist editor "
@@ -197,8 +199,12 @@ class WordLists:
         A curse near "you" that only intensifies ("are you fucking serious?", "whatever the fuck you
         want") is not aimed at anyone.
         """
+        if term.word in _SELF_ADDRESSED:
+            return True
         if index > 0 and tokens[index - 1][0] in ("the", "what"):
             return False
+        if index > 1 and tokens[index - 1][0] == "of" and tokens[index - 2][0] in ("piece", "sack", "bag", "lump"):
+            return target == "second_person" or index == 2  # "you piece of shit", "Piece of shit."
         following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
         if following in ("you", "u", "ya", "yourself", "urself", "off"):
             return True
