@@ -199,6 +199,7 @@ def test_dehumanising_a_group_is_held_but_denying_it_is_not(engine, text, held):
     ("Women belong in the kitchen, not in parliament.", True),
     ("The jews are behind this, as always.", True),
     ("send me pics of your tits", True),
+    ("ni99er go home", True),
     ("Someone needs to teach that journalist a lesson with a baseball bat.", True),
     ("There's a noose waiting for the traitors in parliament.", True),
     ("The new exhibit teaches children a lesson about the gallows of 1700s London.", False),
