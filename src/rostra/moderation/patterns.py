@@ -86,76 +86,94 @@ RULES = (
           ("severe_toxicity", 0.75), ("toxicity", 0.85)),
     _rule("threat", 0.95, _VIOLENCE_WORDS, rf"\b{_WILL} (?:\w+ )?{_VIOLENCE}\w* {_PERSON}\b",
           ("severe_toxicity", 0.85), ("toxicity", 0.9)),
-    _rule("threat", 0.85, _VIOLENCE_WORDS, rf"\b(?:someone|somebody|people|we|they|you|u) (?:should|needs? to|ought to|has to|"
+    _rule("threat", 0.85, _VIOLENCE_WORDS,
+          rf"\b(?:someone|somebody|people|we|they|you|u) (?:should|needs? to|ought to|has to|"
           rf"have to|must|gotta|oughta) (?:just )?{_VIOLENCE}\w* {_PERSON}\b",
           ("severe_toxicity", 0.7), ("toxicity", 0.85)),
-    _rule("threat", 0.8, _VIOLENCE_DONE_WORDS, rf"\b{_SUBJECT} (?:should|deserves? to|ought to|needs? to|must|will) (?:all )?(?:just )?be {_VIOLENCE_DONE}\b",
+    _rule("threat", 0.8, _VIOLENCE_DONE_WORDS,
+          rf"\b{_SUBJECT} (?:should|deserves? to|ought to|needs? to|must|will) (?:all )?(?:just )?be {_VIOLENCE_DONE}\b",
           ("severe_toxicity", 0.6), ("toxicity", 0.8)),
-    _rule("threat", 0.9, "beat kick knock smack", r"\b(?:beat|kick|knock|smack)\w* the (?:shit|crap|hell|living daylights|life) out of "
+    _rule("threat", 0.9, "beat kick knock smack",
+          r"\b(?:beat|kick|knock|smack)\w* the (?:shit|crap|hell|living daylights|life) out of "
           r"(?:you|u|ya|him|her|them)\b", ("severe_toxicity", 0.7), ("toxicity", 0.9)),
     _rule("threat", 0.85, "lesson noose rope bullet lamppost lampposts chipper gallows",
           rf"\bteach {_PERSON} a lesson\b.{{0,40}}\b(?:bat|gun|knife|rope|fists?|bullets?|crowbar)\b"
           rf"|\b(?:a |the )?(?:noose|rope|bullet|lamppost|wood ?chipper|gallows)s? (?:for|awaits?|(?:is |are )?waiting for|with .{{0,12}}name on it for) "
           rf"(?:{_PERSON}|traitors?|them all)\b", ("severe_toxicity", 0.7), ("toxicity", 0.85)),
-    _rule("threat", 0.9, "live back dead numbered bullet eye", r"\bi know where (?:you|u) live\b|\bwatch your back\b|\byou(?:'re| are) (?:a )?dead (?:man|woman|meat)\b"
+    _rule("threat", 0.9, "live back dead numbered bullet eye",
+          r"\bi know where (?:you|u) live\b|\bwatch your back\b|\byou(?:'re| are) (?:a )?dead (?:man|woman|meat)\b"
           r"|\byour days are numbered\b|\bput a bullet (?:in|through)\b|\bsleep with one eye open\b",
           ("toxicity", 0.8)),
-    _rule("threat", 0.85, "hope", r"\bi hope (?:you|u|he|she|they|your \w+) (?:die|dies|get raped|gets raped|gets? shot|"
+    _rule("threat", 0.85, "hope",
+          r"\bi hope (?:you|u|he|she|they|your \w+) (?:die|dies|get raped|gets raped|gets? shot|"
           r"gets? killed|burns?|rots?|chokes?)\b", ("severe_toxicity", 0.75), ("toxicity", 0.9)),
-    _rule("threat", 0.9, "kill shoot hang gas exterminate", rf"\b(?:kill|shoot|hang|gas|exterminate|deport and kill) (?:all|every|them all)(?: the| of the| of)? {_GROUP}\b",
+    _rule("threat", 0.9, "kill shoot hang gas exterminate",
+          rf"\b(?:kill|shoot|hang|gas|exterminate|deport and kill) (?:all|every|them all)(?: the| of the| of)? {_GROUP}\b",
           ("identity_attack", 0.95), ("severe_toxicity", 0.9), ("toxicity", 0.95)),
-    _rule("severe_toxicity", 0.9, "yourself urself kys bleach", r"(?<!\bnot )(?<!\bdon't )(?<!\bdont )(?<!\bnever )\b(?:go |just )?(?:kill|hang) (?:yo)?urself\b|\bkys\b|\bdrink bleach\b",
+    _rule("severe_toxicity", 0.9, "yourself urself kys bleach",
+          r"(?<!\bnot )(?<!\bdon't )(?<!\bdont )(?<!\bnever )\b(?:go |just )?(?:kill|hang) (?:yo)?urself\b|\bkys\b|\bdrink bleach\b",
           ("threat", 0.6), ("toxicity", 0.95)),
     # Coded hate: the echo, numeric codes in context, antisemitic tropes, replacement rhetoric.
     # A bare 1488 is a code when it stands alone or labels a group; a quantity or a year is not.
-    _rule("coded_hate", 0.95, "1488 14 88", r"\b14 ?/ ?88\b|(?<![\d.,$€£#])(?<!\b(?:in|on|at|by|to|of) )(?<!\b(?:year|page|room|than|over) )(?<!\b(?:about|since|after|until|circa) )"
+    _rule("coded_hate", 0.95, "1488 14 88",
+          r"\b14 ?/ ?88\b|(?<![\d.,$€£#])(?<!\b(?:in|on|at|by|to|of) )(?<!\b(?:year|page|room|than|over) )(?<!\b(?:about|since|after|until|circa) )"
           r"\b(?:1488|14 88)\b(?![.,]\d)(?! ?(?:[a-z]+)\b)|\b1488 (?:club|crew|brothers?|forever|gang|nation|hh|heil|sieg)\b",
           ("identity_attack", 0.8)),
     _rule("coded_hate", 0.9, "88", r"\b(?:heil|sieg|hh|aryan|white power|zog|rahowa|1488|14 words)\b.{0,40}\b88\b"
           r"|\b88\b.{0,40}\b(?:heil|sieg|hh|aryan|white power|zog|rahowa|14 words)\b", ("identity_attack", 0.8)),
-    _rule("coded_hate", 0.92, "14 fourteen 14words secure rahowa sieg heil rope white remove", r"\b(?:14|fourteen) ?words\b(?! (?:in|of|on|long|or|and|to|for|per|limit|max|is|are|that))|\bsecure the existence of our (?:people|race)\b"
+    _rule("coded_hate", 0.92, "14 fourteen 14words secure rahowa sieg heil rope white remove",
+          r"\b(?:14|fourteen) ?words\b(?! (?:in|of|on|long|or|and|to|for|per|limit|max|is|are|that))|\bsecure the existence of our (?:people|race)\b"
           r"|\brahowa\b|\bsieg heil\b|\bheil hitler\b|\bday of the rope\b|\bwhite power\b|\bremove kebab\b",
           ("identity_attack", 0.85), ("toxicity", 0.8)),
-    _rule("coded_hate", 0.85, "globalist globalists zionist zionists rothschild rothschilds jews jewish bankers tribe khazar khazars soros", r"\b(?:the )?(?:globalists?|zionists?|rothschilds?|jews|jewish elites?|international bankers|"
+    _rule("coded_hate", 0.85, "globalist globalists zionist zionists rothschild rothschilds jews jewish bankers tribe khazar khazars soros",
+          r"\b(?:the )?(?:globalists?|zionists?|rothschilds?|jews|jewish elites?|international bankers|"
           r"the tribe|a certain tribe|khazars?|soros and his)\b(?: \w+){0,3} (?:control|controls|own|owns|run|runs|"
           r"rule|rules|are behind|is behind|pull the strings of|puppet)\b(?: \w+){0,3} ?(?:banks?|media|press|"
           r"government|world|hollywood|money|finance|politicians|congress|everything|wars?|economy|us)\b",
           ("identity_attack", 0.75), ("toxicity", 0.7)),
-    _rule("coded_hate", 0.85, "jews jewish zionists", r"\b(?:the )?(?:jews|jewish people|zionists) (?:are|were) (?:always |the ones )?"
+    _rule("coded_hate", 0.85, "jews jewish zionists",
+          r"\b(?:the )?(?:jews|jewish people|zionists) (?:are|were) (?:always |the ones )?"
           r"(?:behind|responsible for|to blame for) (?:this|it|that|everything|all of (?:this|it)|the \w+)\b",
           ("identity_attack", 0.8), ("toxicity", 0.75)),
-    _rule("coded_hate", 0.9, "goyim goy merchant zionist oy oyvey vey shekel shekels holohoax holocaust six kalergi dindu dindus wuz 13 zog", r"\bthe goyim know\b|\bshut it down\b.{0,30}\bgoy|\bhappy merchant\b|\bzionist occupied\b"
+    _rule("coded_hate", 0.9, "goyim goy merchant zionist oy oyvey vey shekel shekels holohoax holocaust six kalergi dindu dindus wuz 13 zog",
+          r"\bthe goyim know\b|\bshut it down\b.{0,30}\bgoy|\bhappy merchant\b|\bzionist occupied\b"
           r"|\boy ?vey\b.{0,30}\b(?:shekels?|goy)|\bshekels?\b.{0,30}\b(?:goy|jews?)\b"
           r"|\bholohoax\b|\bholocaust (?:never happened|is a (?:lie|hoax|myth))\b|\bsix million (?:lie|myth|hoax)\b"
           r"|\bkalergi\b|\bdindus?\b|\bwe wuz\b|\b13 ?/ ?50\b|\bdespite being 13\b|\bzog\b",
           ("identity_attack", 0.8), ("toxicity", 0.75)),
-    _rule("coded_hate", 0.85, "replacement genocide replace replaced replacing invasion invaders", r"\b(?:great replacement|white genocide|replacement migration)\b"
+    _rule("coded_hate", 0.85, "replacement genocide replace replaced replacing invasion invaders",
+          r"\b(?:great replacement|white genocide|replacement migration)\b"
           r"|\b(?:will not|won't|wont) replace us\b|\breplac(?:e|ed|ing|ement of) (?:us|whites|white people|the white race|"
           r"native (?:europeans|americans|britons|germans|french|people|population)|europeans|christians)\b"
           r"|\b(?:migrant|immigrant|muslim|islamic) invasion\b|\binvaders\b.{0,30}\b(?:migrants|immigrants|muslims|refugees)\b",
           ("identity_attack", 0.75), ("toxicity", 0.7)),
-    _rule("coded_hate", 0.7, "groomer groomers pedophiles paedophiles predators", r"\b(?:gays|trans(?: people)?|lgbt\w*|homosexuals|drag queens) (?:are|is) (?:all )?(?:groomers|pedophiles|paedophiles|predators)\b"
+    _rule("coded_hate", 0.7, "groomer groomers pedophiles paedophiles predators",
+          r"\b(?:gays|trans(?: people)?|lgbt\w*|homosexuals|drag queens) (?:are|is) (?:all )?(?:groomers|pedophiles|paedophiles|predators)\b"
           r"|\bgroomers?\b.{0,40}\b(?:gays?|trans|lgbt\w*|drag)\b|\b(?:gays?|trans|lgbt\w*|drag)\b.{0,40}\bgroomers?\b",
           ("identity_attack", 0.8), ("toxicity", 0.7)),
     # Shutting a protected group out, or pinning a vice on all of it.
-    _rule("identity_attack", 0.8, _PROTECTED_WORDS, rf"\b(?:all )?{_PROTECTED} (?:should|must|need to|ought to) (?:all )?be "
+    _rule("identity_attack", 0.8, _PROTECTED_WORDS,
+          rf"\b(?:all )?{_PROTECTED} (?:should|must|need to|ought to) (?:all )?be "
           r"(?:banned|deported|expelled|kicked out|removed|thrown out|sent back|locked up|sterili[sz]ed|segregated)\b"
           rf"|\b{_PROTECTED} (?:are|is) not welcome\b|\b{_PROTECTED} should(?:n't| not) be allowed (?:to|near|in)\b"
           rf"|\b{_PROTECTED} (?:are|r) (?:all )?(?:genetically |naturally |inherently |just )?(?:less intelligent|"
           r"inferior|stupid|rapists|criminals|terrorists|thieves|violent|savages|pedophiles|paedophiles|too emotional|"
           r"incapable|a threat|the enemy|invaders|parasites|diseased)\b", ("toxicity", 0.8)),
     # Dehumanising a group by name.
-    _rule("identity_attack", 0.88, _GROUP_WORDS, rf"\b{_GROUP} (?:are|r) (?:all )?(?:just )?(?:animals|vermin|rats|cockroaches|parasites|"
+    _rule("identity_attack", 0.88, _GROUP_WORDS,
+          rf"\b{_GROUP} (?:are|r) (?:all )?(?:just )?(?:animals|vermin|rats|cockroaches|parasites|"
           r"subhuman|savages|a disease|a cancer|a plague|filth|scum|dogs|apes|monkeys|pigs|trash|garbage|inferior|"
           r"not human|mentally ill|an abomination|evil)\b", ("toxicity", 0.9), ("insult", 0.6)),
-    _rule("identity_attack", 0.8, "back kitchen sandwich dirty filthy stinking", r"\bgo back (?:to|where) (?:your (?:own )?(?:country|countries)|"
+    _rule("identity_attack", 0.8, "back kitchen sandwich dirty filthy stinking",
+          r"\bgo back (?:to|where) (?:your (?:own )?(?:country|countries)|"
           r"where (?:you|they) came from|africa|mexico|china|india|pakistan|the desert|your (?:shithole|jungle|cave))\b"
           r"|\b(?:women|woman|girls|females) (?:belong|should (?:stay|be kept)) in the kitchen\b|\bget back (?:in|to) the kitchen\b"
           r"|\bmake me a sandwich\b"
           rf"|\byou (?:dirty|filthy|stinking|stupid|fucking|bloody) (?:{_GROUP_SINGULAR})s?\b",
           ("toxicity", 0.85), ("insult", 0.7)),
     # Sexual propositions and descriptions.
-    _rule("sexually_explicit", 0.9, "suck lick sit ride send nudes fuck bang screw rape pussy cock dick singles smash hit tap rail", r"\b(?:suck|lick) my (?:dick|cock|balls|pussy|tits|ass)\b"
+    _rule("sexually_explicit", 0.9, "suck lick sit ride send nudes fuck bang screw rape pussy cock dick singles smash hit tap rail",
+          r"\b(?:suck|lick) my (?:dick|cock|balls|pussy|tits|ass)\b"
           r"|\b(?:sit|ride) on my (?:face|dick|cock)\b|\bsend (?:me )?(?:your )?nudes\b"
           r"|\bsend (?:me )?(?:some |a )?(?:pics?|pictures?|photos?|vids?|videos?) of your (?:tits|boobs|ass|pussy|dick|cock|body|feet)\b"
           r"|\b(?:want|wanna|going|gonna) (?:to )?(?:fuck|bang|screw|rape) (?:you|u|her|him|them)\b"
@@ -163,11 +181,14 @@ RULES = (
           r"|\b(?:i'?d|i would|would so|i'?m gonna|gonna) (?:bang|fuck|smash|hit that|tap that|rail) (?:her|him|you|u|that|this|them)\b",
           ("toxicity", 0.7)),
     # Spam: self-promotion, contact details, money offers.
-    _rule("spam", 0.75, "check visit subscribe follow channel", r"\b(?:check out|visit|subscribe to|follow) (?:my|our) (?:new )?(?:channel|page|video|profile|blog|"
+    _rule("spam", 0.75, "check visit subscribe follow channel",
+          r"\b(?:check out|visit|subscribe to|follow) (?:my|our) (?:new )?(?:channel|page|video|profile|blog|"
           r"website|site|stream|account|insta(?:gram)?|tiktok|youtube|shop|store)\b|\bsubscribe\b.{0,30}\bchannel\b"),
-    _rule("spam", 0.7, "follow", r"\bfollow (?:me|us) on (?:insta(?:gram)?|tiktok|twitter|x|youtube|facebook|telegram|twitch|snapchat|onlyfans|ig)\b"),
+    _rule("spam", 0.7, "follow",
+          r"\bfollow (?:me|us) on (?:insta(?:gram)?|tiktok|twitter|x|youtube|facebook|telegram|twitch|snapchat|onlyfans|ig)\b"),
     _rule("spam", 0.4, "off", r"\b\d{1,2} ?% off\b"),
-    _rule("spam", 0.7, "dm message contact text call whatsapp add whats telegram", r"\b(?:dm|message|contact|text|call|whatsapp|add) (?:me|us) (?:on|at|via|@)\b|\bwhats ?app\b|\btelegram\b ?@"),
+    _rule("spam", 0.7, "dm message contact text call whatsapp add whats telegram",
+          r"\b(?:dm|message|contact|text|call|whatsapp|add) (?:me|us) (?:on|at|via|@)\b|\bwhats ?app\b|\btelegram\b ?@"),
     _rule("spam", 0.8, "earn earns earned make makes made making earning work working income money home free viagra cialis "
           "casino bitcoin crypto forex binary guaranteed dating",
           r"\b(?:earn|make|made|making|earning)\w* \$? ?\d[\d,.]*k?(?: ?(?:dollars|usd|euros|pounds))?"
@@ -177,7 +198,8 @@ RULES = (
           r"|\b(?:bitcoin|crypto|forex|binary) (?:investment|trading|mining) (?:expert|manager|platform|opportunity)\b"
           r"|\bguaranteed (?:income|profit|returns)\b|\bdating (?:site|app)\b.{0,40}(?:free|join|click)"),
     # Shop talk that ordinary comments use too ("click here for the report"): weak alone.
-    _rule("spam", 0.45, "click promo discount buy order limited", r"\bclick (?:here|this link|my link|below)\b|\bpromo code\b"
+    _rule("spam", 0.45, "click promo discount buy order limited",
+          r"\bclick (?:here|this link|my link|below)\b|\bpromo code\b"
           r"|\bdiscount code\b|\b(?:buy|order) now\b|\blimited (?:time )?offer\b"),
     # International (+44 7700 900123) or North American ((555) 123-4567) form; not dates, IP addresses or counts.
     _rule("spam", 0.5, "", r"(?<![\w$€£.,=/&;%:#+-])(?:\+\d{1,3}[ .-]?(?:\(?\d{1,4}\)?[ .-]?){1,3}\d{3,4}"
