@@ -29,6 +29,9 @@ _AIMLESS_DRIVEN = ("toxicity", "insult", "severe_toxicity")
 # A word joins an attribute's spans when it adds at least this much to the calibrated log-odds;
 # chosen for the best span F1 on the SemEval-2021 toxic-spans train split (bench/span_f1.py).
 LEARNED_SPAN_MIN_WEIGHT = 0.5
+# Words a learned span never blames: function words ("you" weighs on insults but is not the
+# insult) and the names of groups (naming Muslims is not what makes "Muslims are animals" hateful).
+_NOT_RESPONSIBLE = offtopic.STOP_WORDS | lexicon.IDENTITY_GROUPS
 # Rule hits weaker than this are context, not the characters responsible.
 _RULE_SPAN_MINIMUM = 0.3
 
@@ -199,16 +202,15 @@ class Engine:
         """The characters behind an attribute's score: rule hits, and, when the learned model carries
         the score, the words it leans on.
 
-        A word counts when its share of the log-odds reaches LEARNED_SPAN_MIN_WEIGHT and it is not a
-        function word ("you" weighs on insults but is not the insult); its weight is scaled so the
-        strongest word carries the score.
+        A word counts when its share of the log-odds reaches LEARNED_SPAN_MIN_WEIGHT and it is not
+        one of _NOT_RESPONSIBLE; its weight is scaled so the strongest word carries the score.
         """
         found = item.evidence.spans_for(attribute, minimum=_RULE_SPAN_MINIMUM)
         rules_carry_it = found and max(weight for _, _, weight in found) >= score
         if self.scorer is not None and attribute in (item.learned or {}) and not rules_carry_it:
             text = item.normalized.text
             explained = [(start, end, weight) for start, end, weight in self.scorer.explain(text, attribute)
-                         if weight >= LEARNED_SPAN_MIN_WEIGHT and text[start:end] not in offtopic.STOP_WORDS]
+                         if weight >= LEARNED_SPAN_MIN_WEIGHT and text[start:end] not in _NOT_RESPONSIBLE]
             if explained:
                 strongest = max(weight for _, _, weight in explained)
                 for start, end, weight in explained:
