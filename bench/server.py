@@ -787,7 +787,7 @@ def print_targets(results: list[dict], isso: dict) -> None:
             if clients in (8, 32) and base:
                 for load in ("write", "read"):
                     r = ratio(row[load][load]["ops_per_s"], base[load][load]["ops_per_s"])
-                    checks.append((f"{load}s >= 2x Isso, prefill {prefill:,}, {clients} clients", r is not None and r >= 2,
+                    checks.append((f"{load}s >= 2x Isso, SQLite, prefill {prefill:,}, {clients} clients", r is not None and r >= 2,
                                    f"{_num(r, 2)}x"))
             if clients == 32:
                 worst = max((row[load][kind]["p99_ms"] or 0) for load, kind in
