@@ -180,6 +180,9 @@ def test_quoting_a_slur_at_the_reader_is_still_abuse(engine):
     ("Black people are genetically less intelligent.", True),
     ("Women are too emotional to lead.", True),
     ("Refugees are welcome here.", False),
+    ("Gays are disgusting.", True),
+    ("I hate jews.", True),
+    ("I hate the new parking rules.", False),
     ("Illegal immigrants should be deported, that is the law.", False),
     ("It is racist to say Mexicans are rapists.", False),
     ("Jews do not control the media, that is an antisemitic lie.", False),
@@ -210,6 +213,14 @@ def test_dehumanising_a_group_is_held_but_denying_it_is_not(engine, text, held):
 ])
 def test_abuse_said_to_someone_and_set_phrases(engine, text, held):
     assert (engine.moderate(CommentInput(text)).decision != "approve") is held
+
+
+def test_learned_spans_never_blame_the_name_of_a_group(engine):
+    text = "I hate all the fucking jews"
+    verdict = engine.moderate(CommentInput(text))
+    spanned = [text[start:end].lower() for start, end, _ in verdict.span_scores.get("identity_attack", ())]
+    assert verdict.decision == "hold" and spanned
+    assert "jews" not in spanned
 
 
 def test_a_news_mention_of_a_sexual_word_is_not_explicit(engine):

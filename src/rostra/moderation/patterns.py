@@ -54,7 +54,8 @@ _GROUP_SINGULAR = (r"immigrant|migrant|refugee|muslim|jew|arab|mexican|asian|afr
 @dataclass(frozen=True)
 class Rule:
     """A pattern and its score; `triggers` are words one of which any match contains, so a comment
-    without them skips the (slower) regular expression."""
+    without them skips the (slower) regular expression. A group named `span`, when it matched, marks
+    the characters responsible; otherwise the whole match does."""
 
     attribute: str
     score: float
@@ -119,8 +120,9 @@ RULES = (
           r"\b14 ?/ ?88\b|(?<![\d.,$€£#])(?<!\b(?:in|on|at|by|to|of) )(?<!\b(?:year|page|room|than|over) )(?<!\b(?:about|since|after|until|circa) )"
           r"\b(?:1488|14 88)\b(?![.,]\d)(?! ?(?:[a-z]+)\b)|\b1488 (?:club|crew|brothers?|forever|gang|nation|hh|heil|sieg)\b",
           ("identity_attack", 0.8)),
-    _rule("coded_hate", 0.9, "88", r"\b(?:heil|sieg|hh|aryan|white power|zog|rahowa|1488|14 words)\b.{0,40}\b88\b"
-          r"|\b88\b.{0,40}\b(?:heil|sieg|hh|aryan|white power|zog|rahowa|14 words)\b", ("identity_attack", 0.8)),
+    # 88 next to a Nazi word; the span is the 88 alone, so the words around it stay context.
+    _rule("coded_hate", 0.9, "88", r"\b(?:heil|sieg|hh|aryan|white power|zog|rahowa|1488|14 words)\b.{0,40}?\b(?P<span>88)\b"
+          r"|\b88\b(?=.{0,40}\b(?:heil|sieg|hh|aryan|white power|zog|rahowa|14 words)\b)", ("identity_attack", 0.8)),
     _rule("coded_hate", 0.92, "14 fourteen 14words secure rahowa sieg heil rope white remove",
           r"\b(?:14|fourteen) ?words\b(?! (?:in|of|on|long|or|and|to|for|per|limit|max|is|are|that))|\bsecure the existence of our (?:people|race)\b"
           r"|\brahowa\b|\bsieg heil\b|\bheil hitler\b|\bday of the rope\b|\bwhite power\b|\bremove kebab\b",
@@ -158,7 +160,9 @@ RULES = (
           rf"|\b{_PROTECTED} (?:are|is) not welcome\b|\b{_PROTECTED} should(?:n't| not) be allowed (?:to|near|in)\b"
           rf"|\b{_PROTECTED} (?:are|r) (?:all )?(?:genetically |naturally |inherently |just )?(?:less intelligent|"
           r"inferior|stupid|rapists|criminals|terrorists|thieves|violent|savages|pedophiles|paedophiles|too emotional|"
-          r"incapable|a threat|the enemy|invaders|parasites|diseased)\b", ("toxicity", 0.8)),
+          r"incapable|a threat|the enemy|invaders|parasites|diseased|disgusting|filthy|dirty|worthless|sick|perverts|"
+          r"perverted|degenerates?|vile)\b"
+          rf"|\bi (?:hate|despise|loathe|can't stand|cant stand) (?:all |the )?{_PROTECTED}", ("toxicity", 0.8)),
     # Dehumanising a group by name.
     _rule("identity_attack", 0.88, _GROUP_WORDS,
           rf"\b{_GROUP} (?:are|r) (?:all )?(?:just )?(?:animals|vermin|rats|cockroaches|parasites|"
@@ -250,10 +254,10 @@ def scan(normalized: NormalizedText, words: frozenset[str], evidence: Evidence) 
     for index in sorted(chosen):
         rule = RULES[index]
         for match in islice(rule.pattern.finditer(text), MAX_MATCHES_PER_RULE):
-            span = normalized.span_to_original(*match.span())
+            start, end = match.span("span") if match.groupdict().get("span") else match.span()
+            span = normalized.span_to_original(start, end)
             weight = 1.0
-            if rule.attribute in _REJECTABLE and REJECTION_MARKERS.search(
-                    _sentence_around(text, match.start(), match.end())):
+            if rule.attribute in _REJECTABLE and REJECTION_MARKERS.search(_sentence_around(text, start, end)):
                 weight = 0.3
             elif rule.attribute != "spam" and _quoted(normalized.original, *span):
                 weight = 0.5  # reported speech: 'the suspect shouted "I will kill you"'
@@ -276,8 +280,9 @@ def _quoted(text: str, start: int, end: int) -> bool:
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence holding [start, end), at most _SENTENCE_REACH characters either side."""
+    """The rest of the sentence holding [start, end) (the match itself left out, so that "gays are
+    disgusting" does not read as its own condemnation), at most _SENTENCE_REACH characters either side."""
     floor, ceiling = max(0, start - _SENTENCE_REACH), min(len(text), end + _SENTENCE_REACH)
     before = max(text.rfind(mark, floor, start) for mark in ".!?\n")
     after = [position for position in (text.find(mark, end, ceiling) for mark in ".!?\n") if position >= 0]
-    return text[max(before + 1, floor):min(after) if after else ceiling]
+    return text[max(before + 1, floor):start] + " " + text[end:min(after) if after else ceiling]
