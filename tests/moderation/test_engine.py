@@ -215,6 +215,11 @@ def test_abuse_said_to_someone_and_set_phrases(engine, text, held):
     assert (engine.moderate(CommentInput(text)).decision != "approve") is held
 
 
+@pytest.mark.parametrize("text", ["Jews", "Jews and Muslims", "Muslims?", "The gays and the lesbians."])
+def test_naming_a_group_is_not_an_attack(engine, text):
+    assert engine.moderate(CommentInput(text)).decision == "approve"
+
+
 def test_learned_spans_never_blame_the_name_of_a_group(engine):
     text = "I hate all the fucking jews"
     verdict = engine.moderate(CommentInput(text))

@@ -128,7 +128,7 @@ class Engine:
         policy, evidence, comment = self.policy, item.evidence, item.comment
         over = [attribute for attribute in scores if scores[attribute] >= policy.hold_threshold(attribute)]
         span_scores = {attribute: self._spans(item, attribute, scores[attribute]) for attribute in over}
-        excused = self._excused_as_aimless(item, over)
+        excused = self._excused_as_aimless(item, over) | self._excused_as_naming(item, over)
         reasons = [Reason(attribute, scores[attribute],
                           merge_spans([(start, end) for start, end, _ in span_scores[attribute]]),
                           self._phase_of(item, attribute, scores[attribute]))
@@ -197,6 +197,18 @@ class Engine:
         masked = _combine(masked_learned, masked_rules, with_off_topic=False)
         return excused | {attribute for attribute in candidates
                           if masked.get(attribute, 0.0) < self.policy.hold_threshold(attribute)}
+
+    def _excused_as_naming(self, item: _Work, over: list[str]) -> set[str]:
+        """Attributes the learned model gives a comment that only names groups ("Jews and Muslims").
+
+        Such a model leans on the group words themselves; naming a group is not an attack, so when
+        every word but the function words is a group's name, what only the model found does not count.
+        """
+        content = [word for word in item.words if word not in offtopic.STOP_WORDS]
+        if not content or not all(word in lexicon.IDENTITY_GROUPS for word in content):
+            return set()
+        return {attribute for attribute in over
+                if item.rule_scores.get(attribute, 0.0) < self.policy.hold_threshold(attribute)}
 
     def _spans(self, item: _Work, attribute: str, score: float) -> tuple[tuple[int, int, float], ...]:
         """The characters behind an attribute's score: rule hits, and, when the learned model carries
