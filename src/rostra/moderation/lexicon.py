@@ -145,6 +145,7 @@ class WordLists:
             self._weigh(word, span, index, tokens, context, normalized, evidence, seen_sexual_words)
 
     def _weigh(self, word, span, index, tokens, context, normalized, evidence, seen_sexual_words) -> None:
+        """Add the hits one listed word earns, by list, given who it is aimed at and its sentence."""
         target = _target_of(index, tokens, normalized.text)
         if word in self.profanity:
             term = self.profanity[word]
@@ -160,7 +161,7 @@ class WordLists:
             term = self.insults[word]
             if target is None and not term.descriptive:
                 target = "third_person"  # "an idiot" names a person even when nobody is named
-            weight = {"second_person": 1.0, "third_person": 0.75, "group": 0.8}.get(target, 0.4)
+            weight = {"second_person": 1.0, "third_person": 0.75}.get(target, 0.4)
             if context.negated_before(index):
                 weight *= 0.5
             score = term.score * weight
@@ -192,8 +193,8 @@ class WordLists:
             seen_sexual_words.add(word)
             evidence.add(Hit("sexually_explicit", self.sexual[word].score, span, PHASE, repeat=repeat))
 
-
-    def _curse_is_aimed(self, term: Term, index: int, tokens: list[tuple[str, int, int]], target: str | None) -> bool:
+    def _curse_is_aimed(self, term: Term, index: int, tokens: list[tuple[str, int, int]],
+                        target: str | None) -> bool:
         """Whether a curse abuses someone: "fuck you", "fuck off", "you bitch", "you fucking idiot".
 
         A curse near "you" that only intensifies ("are you fucking serious?", "whatever the fuck you
@@ -211,7 +212,8 @@ class WordLists:
         if target != "second_person":
             return False
         aimed_curse = self.profanity.get(following)
-        return term.aimed or following in self.insults or following in self.slurs or bool(aimed_curse and aimed_curse.aimed)
+        return (term.aimed or following in self.insults or following in self.slurs
+                or bool(aimed_curse and aimed_curse.aimed))
 
 
 def _site_word_pattern(words: tuple[str, ...]) -> re.Pattern | None:
