@@ -151,6 +151,7 @@ def test_a_curse_near_you_is_abuse_only_when_aimed(engine, text, held):
 def test_insults_need_a_target(engine):
     assert engine.moderate(CommentInput("This policy is stupid and the board's decision is idiotic.")).decision == "approve"
     assert engine.moderate(CommentInput("This is ridiculous.")).decision == "approve"
+    assert engine.moderate(CommentInput("This policy is stupid, plain and simple.")).scores["insult"] < 0.5
     verdict = engine.moderate(CommentInput("You're too stupid to read, you idiot."))
     assert verdict.decision == "hold" and reason(verdict, "insult").phase in ("word_lists", "learned")
 

@@ -121,7 +121,21 @@ class Engine:
             offtopic.scan(normalized, comment.story, comment.parent_text, evidence)
         item.rule_scores = evidence.scores()
         scores = _combine(item.learned, item.rule_scores, with_off_topic=comment.story is not None)
+        scores["insult"] = min(scores["insult"], self._insult_without_aimless_words(item))
         return self._decide(item, scores)
+
+    def _insult_without_aimless_words(self, item: _Work) -> float:
+        """The insult score once words that insult nobody ("this policy is stupid") are masked out.
+
+        An insult is aimed at a person; a model that learned "stupid" as insulting says so of a
+        policy too. With no one addressed, the score is taken again without those words.
+        """
+        evidence = item.evidence
+        if not evidence.untargeted_insult_spans or evidence.targeted_insult or evidence.targeted_profanity:
+            return 1.0
+        masked_rules = Evidence([hit for hit in evidence.hits if hit.span not in evidence.untargeted_insult_spans])
+        masked_learned = self._learned_scores([_mask(item.normalized, evidence.untargeted_insult_spans)])[0]
+        return round(max(masked_learned.get("insult", 0.0), masked_rules.scores().get("insult", 0.0)), 4)
 
     def _decide(self, item: _Work, scores: dict[str, float]) -> Verdict:
         """Author history and policy: turn scores and hits into a decision with reasons."""
