@@ -294,6 +294,7 @@ def test_echo_is_coded_hate_with_the_parentheses_in_the_span(engine):
     ("The 14 words in the ballot question confuse voters.", False),
     ("Route 88 has been closed for months.", False),
     ("The claim that globalists control the banks is an antisemitic trope.", False),
+    ("Heil Hitler salutes at the rally shocked the town.", False),
 ])
 def test_coded_hate_needs_its_context(engine, text, coded):
     verdict = engine.moderate(CommentInput(text))

@@ -215,7 +215,8 @@ REJECTION_MARKERS = re.compile(
     r"\b(?:trope|tropes|antisemitic|anti-semitic|antisemitism|racist|conspiracy theor\w+|debunked|myth|"
     r"false|lie|lies|nonsense|disgusting|hateful|bigoted|propaganda of|dog ?whistle\w*|slogan|code for|"
     r"neo-?nazi\w*|white supremacis\w+|antisemites?|hate (?:speech|crimes?|symbols?)|symbol|signal|code|"
-    r"chant\w*|graffiti|manifesto|means?|meaning|stands? for|never forget|prosecut\w+|used by|recogni[sz]e|condemn\w*|reject\w*)\b")
+    r"chant\w*|graffiti|manifesto|means?|meaning|stands? for|salutes?|shock\w*|outrage\w*|arrested|charged|"
+    r"investigat\w+|reported|never forget|prosecut\w+|used by|recogni[sz]e|condemn\w*|reject\w*)\b")
 _ECHO = re.compile(r"\({3}\s*[^()\n]{1,60}?\s*\){3}")
 # Attributes whose patterns a reader may name to reject them ("... is an antisemitic trope").
 _REJECTABLE = frozenset({"coded_hate", "identity_attack"})
