@@ -12,7 +12,7 @@ from itsdangerous import URLSafeTimedSerializer
 from rostra import __version__
 from rostra.actions.moderation import ModerationEngine
 from rostra.actions.setup import prepare
-from rostra.api import accounts, comments, docs, problems, stories
+from rostra.api import accounts, comments, coral, docs, perspective, problems, stories
 from rostra.api.deps import Services
 from rostra.config import Settings, ensure_secret_key
 from rostra.guards.body_limit import BodyLimitMiddleware
@@ -68,10 +68,8 @@ def create_app(
     )
     app.state.services = services
     problems.install(app)
-    for router in (stories.router, comments.router, accounts.router, docs.router):
+    for router in (stories.router, comments.router, accounts.router, docs.router, perspective.router, coral.router):
         app.include_router(router)
-    for module_name in ("perspective", "coral"):
-        _include_optional(app, module_name)
 
     @app.get("/api/v1/health", tags=["service"])
     def health() -> dict:
@@ -87,19 +85,6 @@ def create_app(
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     return app
-
-
-def _include_optional(app: FastAPI, module_name: str) -> None:
-    """The Perspective and Coral adapters live in their own modules; include them once they exist."""
-    import importlib
-
-    try:
-        module = importlib.import_module(f"rostra.api.{module_name}")
-    except ModuleNotFoundError as error:
-        if error.name != f"rostra.api.{module_name}":
-            raise
-        return
-    app.include_router(module.router)
 
 
 def app_from_environment() -> FastAPI:

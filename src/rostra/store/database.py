@@ -40,6 +40,7 @@ class Store:
                 pool_size=10,
                 max_overflow=30,
                 pool_recycle=1800,
+                pool_pre_ping=True,  # a restarted server costs one round trip, never a failed request
                 connect_args=connect_args or {},
             )
         self._writer = self.engine.execution_options(rostra_write=True)
