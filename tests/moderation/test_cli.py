@@ -73,6 +73,23 @@ def test_invalid_unicode_is_scored_not_a_crash():
     assert [json.loads(line)["id"] for line in result.stdout.decode("utf-8").splitlines()] == ["1", "2"]
 
 
+def test_byte_order_mark_and_windows_line_ends_are_read(tmp_path):
+    comments = tmp_path / "excel.jsonl"
+    comments.write_bytes(b'\xef\xbb\xbf{"id": "1", "text": "fine"}\r\n{"id": "2", "text": "also fine"}\r\n')
+    result = run_score("", str(comments))
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["1", "2"]
+
+
+def test_a_json_policy_file(tmp_path):
+    comments = tmp_path / "c.jsonl"
+    comments.write_text(lines({"id": "1", "text": "Read it here: https://example.org/report"}), encoding="utf-8")
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"premoderation": "links"}), encoding="utf-8")
+    held = run_score("", str(comments), "--policy", str(policy))
+    assert json.loads(held.stdout)["decision"] == "hold"
+
+
 def test_reads_a_file_argument_and_a_policy_file(tmp_path):
     comments = tmp_path / "comments.jsonl"
     comments.write_text(lines({"id": "x", "text": "When is the referendum?"}), encoding="utf-8")

@@ -53,9 +53,9 @@ def run_score(args: argparse.Namespace) -> int:
         sys.stdout.reconfigure(encoding="utf-8")  # JSON Lines are UTF-8 whatever the locale
     try:
         if args.file == "-":
-            source = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+            source = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace")
         else:
-            source = open(args.file, encoding="utf-8", errors="replace")
+            source = open(args.file, encoding="utf-8-sig", errors="replace")  # a byte-order mark is not JSON
     except OSError as error:
         print(f"rostra score: cannot read {args.file}: {error.strerror}", file=sys.stderr)
         return 2
