@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from rostra.moderation.evidence import Evidence, Hit
-from rostra.moderation.normalize import NormalizedText, normalize
 from rostra.moderation.lexicon import TOKEN
+from rostra.moderation.normalize import NormalizedText, normalize
 
 REPEATS = "repeats"
 LINKS = "links"
@@ -31,9 +31,11 @@ _SHINGLE = 3
 
 def scan_repeats(normalized: NormalizedText, words: frozenset[str], recent_texts: tuple[str, ...],
                  evidence: Evidence) -> None:
-    """Shouting in capitals, long runs of one character, a word said over and over, copies of the author's recent posts.
+    """Shouting in capitals, long runs of one character, a word said over and over, copies of the
+    author's recent posts.
 
-    `words` is the set of the normalized text's tokens: few distinct words among many is what repetition looks like.
+    `words` is the set of the normalized text's tokens: few distinct words among many is what
+    repetition looks like.
     """
     original = normalized.original
     capitals = len(_CAPITAL.findall(original))
