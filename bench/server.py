@@ -16,7 +16,7 @@ Isso (PyPI, pinned below) is installed by this script into a throwaway virtual e
 .work/ and run under gunicorn; both servers run as separate processes on free 127.0.0.1 ports and
 are stopped at the end, also on error or Ctrl-C. Prefills go straight into each server's database.
 
-    .venv/bin/python bench/server.py             # the full run (about 12 minutes on 2 quiet cores)
+    .venv/bin/python bench/server.py             # the full run (about 10 minutes on 2 cores)
     .venv/bin/python bench/server.py --quick     # smoke run, about 5 minutes
     .venv/bin/python bench/server.py --json bench/results/server.json
 """
