@@ -71,6 +71,7 @@ READ_STORY_COMMENTS = 1000
 COMMENTS_PER_OTHER_STORY = 100
 REPLY_SHARE = 0.2
 LOADS = ("write", "read", "mix")
+SERVERS = ("rostra-sqlite", "rostra-postgresql", "isso")
 MIX_WRITE_EVERY = 10  # one write in ten operations
 TOKEN_RE = re.compile(r"\btk[0-9a-f]{12}\b")
 
@@ -803,13 +804,24 @@ def print_targets(results: list[dict], isso: dict) -> None:
 # --------------------------------------------------------------------------- main
 
 
+def client_counts(text: str) -> list[int]:
+    try:
+        counts = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a comma-separated list of whole numbers: {text!r}") from None
+    if any(count < 1 for count in counts):
+        raise argparse.ArgumentTypeError("each client count must be 1 or more")
+    return counts
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="short smoke run: small prefill, 1.5 s cells")
     parser.add_argument("--json", type=Path, help="also write all results to this JSON file")
-    parser.add_argument("--servers", default="rostra-sqlite,rostra-postgresql,isso",
-                        help="comma-separated subset of rostra-sqlite, rostra-postgresql, isso")
-    parser.add_argument("--clients", default="1,8,32", help="concurrent clients per cell, comma-separated")
+    parser.add_argument("--servers", default=",".join(SERVERS),
+                        help=f"comma-separated subset of {', '.join(SERVERS)}")
+    parser.add_argument("--clients", type=client_counts, default=[1, 8, 32],
+                        help="concurrent clients per cell, comma-separated (default 1,8,32)")
     parser.add_argument("--prefill", type=int, help="comments in other stories (default 100,000; --quick 10,000)")
     parser.add_argument("--duration", type=float, help="measured seconds per cell (default 5; --quick 1.5)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes per server")
@@ -820,8 +832,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.duration:
         timing.duration = args.duration
     prefill = args.prefill if args.prefill is not None else (10_000 if args.quick else 100_000)
-    clients_list = [int(c) for c in args.clients.split(",")]
+    clients_list = args.clients
     servers = args.servers.split(",")
+    if args.prefill is not None and args.prefill < 0:
+        parser.error("--prefill: must be 0 or more")
+    if args.duration is not None and args.duration <= 0:
+        parser.error("--duration: must be more than 0 seconds")
+    unknown = set(servers) - set(SERVERS)
+    if unknown:
+        parser.error(f"--servers: unknown {', '.join(sorted(unknown))}; choose from {', '.join(SERVERS)}")
     WORK.mkdir(parents=True, exist_ok=True)
 
     meta = {
@@ -858,11 +877,7 @@ def make_target(server: str, workers: int, meta: dict) -> Target:
         venv, version = ensure_isso_venv()
         meta["isso"] = version
         return IssoTarget(workers, venv)
-    if server == "rostra-sqlite":
-        return RostraTarget(workers, postgres=False)
-    if server == "rostra-postgresql":
-        return RostraTarget(workers, postgres=True)
-    raise SystemExit(f"unknown server {server!r}: use rostra-sqlite, rostra-postgresql or isso")
+    return RostraTarget(workers, postgres=server == "rostra-postgresql")
 
 
 if __name__ == "__main__":
