@@ -8,6 +8,7 @@ so the three can never disagree about what a feature is.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -22,8 +23,8 @@ _WORD_SALT = np.uint64(0x9E3779B97F4A7C15)
 _BIGRAM_SALT = np.uint64(0xC2B2AE3D27D4EB4F)
 _MIX = np.uint64(0xFF51AFD7ED558CCD)
 _EMPTY = np.zeros(0, dtype=np.int64)
-_POWERS = np.ones(1, dtype=np.uint64)
-_INVERSE_POWERS = np.ones(1, dtype=np.uint64)
+_POWER_TABLES = (np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))
+_POWER_TABLES_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -98,15 +99,25 @@ def occurrences(texts: Sequence[str], config: FeatureConfig, positions: bool = T
 
 
 def _power_tables(size: int) -> tuple[np.ndarray, np.ndarray]:
-    """BASE**i and BASE**-i modulo 2**64 for i < size, computed once and grown on demand."""
-    global _POWERS, _INVERSE_POWERS
-    if len(_POWERS) < size:
-        size = max(size, 2 * len(_POWERS))
-        _POWERS = np.ones(size, dtype=np.uint64)
-        np.cumprod(np.full(size - 1, _BASE, dtype=np.uint64), out=_POWERS[1:])
-        _INVERSE_POWERS = np.ones(size, dtype=np.uint64)
-        np.cumprod(np.full(size - 1, _BASE_INVERSE, dtype=np.uint64), out=_INVERSE_POWERS[1:])
-    return _POWERS, _INVERSE_POWERS
+    """BASE**i and BASE**-i modulo 2**64 for i < size, computed once and grown on demand.
+
+    Both tables are built aside and published together as one tuple, so a thread scoring at the same
+    time sees either the old pair or the new one, never a mix or a half-filled table.
+    """
+    global _POWER_TABLES
+    tables = _POWER_TABLES
+    if len(tables[0]) >= size:
+        return tables
+    with _POWER_TABLES_LOCK:
+        tables = _POWER_TABLES
+        if len(tables[0]) < size:
+            size = max(size, 2 * len(tables[0]))
+            powers = np.ones(size, dtype=np.uint64)
+            np.cumprod(np.full(size - 1, _BASE, dtype=np.uint64), out=powers[1:])
+            inverse_powers = np.ones(size, dtype=np.uint64)
+            np.cumprod(np.full(size - 1, _BASE_INVERSE, dtype=np.uint64), out=inverse_powers[1:])
+            tables = _POWER_TABLES = (powers, inverse_powers)
+    return tables
 
 
 def matrix(texts: Sequence[str], config: FeatureConfig, idf: np.ndarray | None) -> list[sparse.csr_matrix]:
