@@ -225,3 +225,26 @@ def test_reports_record_reason_once_per_reader(server, client, story):
     assert bad.status_code == 422 and bad.json()["field"] == "reason"
     with server.store.read() as connection:
         assert connection.execute(text("SELECT count(*) FROM reports")).scalar_one() == 1
+
+
+class BrokenEngine:
+    """An engine that fails on every comment, as a corrupted model file or a bug would."""
+
+    def moderate(self, comment):
+        raise ValueError("model file is damaged")
+
+
+def test_an_engine_failure_holds_the_comment_instead_of_losing_it(make_server):
+    server = make_server(engine=BrokenEngine())
+    client = server.reader()
+    story = client.post("/api/v1/stories", json={"url": f"{ORIGIN}/news/2", "title": "Budget"}).json()
+    response = post(client, story["id"], "The budget figures on page two do not add up.")
+    assert response.status_code == 201, response.text
+    created = response.json()
+    assert created["status"] == "pending"
+    with server.store.read() as connection:
+        row = connection.execute(select(comments).where(comments.c.id == created["id"])).one()
+        log = connection.execute(select(moderation_log).where(moderation_log.c.comment_id == created["id"])).one()
+    assert row.body_markdown == "The budget figures on page two do not add up."
+    assert row.moderation_reasons[0]["attribute"] == "engine_error"
+    assert log.to_status == "pending"

@@ -19,7 +19,7 @@ from rostra.actions.errors import (
     StoryClosed,
 )
 from rostra.actions.identity import Viewer, ensure_author, find_author_id
-from rostra.actions.moderation import ENGINE_ACTOR, ModerationEngine, log_status, verdict_columns
+from rostra.actions.moderation import ENGINE_ACTOR, ModerationEngine, log_status, moderated_columns
 from rostra.moderation import AuthorHistory, CommentInput, StoryContext
 from rostra.render import render_comment
 from rostra.store import Store
@@ -151,8 +151,8 @@ def post_comment(
                     field="parent_id",
                 )
         comment_input = _engine_input(connection, story, parent, find_author_id(connection, viewer), text)
-    verdict = engine.moderate(comment_input)
-    moderated = verdict_columns(verdict)
+    moderated = moderated_columns(engine, comment_input)
+
     def insert_comment(connection) -> tuple:
         if get_story(connection, story_id).closed:
             raise StoryClosed("this story no longer takes comments", field="story_id")
@@ -179,7 +179,7 @@ def post_comment(
             None,
             moderated["status"],
             reasons=moderated["moderation_reasons"],
-            model=verdict.model,
+            model=moderated["moderation_model"],
         )
         return get_comment(connection, comment_id), author_id
 
@@ -216,8 +216,8 @@ def edit_comment(
             raise StoryClosed("this story no longer takes comments", field="story_id")
         parent = get_comment(connection, row.parent_id) if row.parent_id is not None else None
         comment_input = _engine_input(connection, story, parent, row.author_id, text)
-    verdict = engine.moderate(comment_input)
-    moderated = verdict_columns(verdict)
+    moderated = moderated_columns(engine, comment_input)
+
     def replace_text(connection):
         current = _own_comment(connection, viewer, comment_id)
         connection.execute(
@@ -232,7 +232,7 @@ def edit_comment(
             current.status,
             moderated["status"],
             reasons=moderated["moderation_reasons"],
-            model=verdict.model,
+            model=moderated["moderation_model"],
             note="edited by its author",
         )
         return get_comment(connection, comment_id)

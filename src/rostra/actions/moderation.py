@@ -3,6 +3,7 @@ append-only moderation log in the same transaction as the change itself."""
 
 from __future__ import annotations
 
+import logging
 from typing import Protocol
 
 from sqlalchemy import Connection, insert, select, update
@@ -12,6 +13,8 @@ from rostra.moderation import CommentInput, Verdict
 from rostra.store import Store
 from rostra.store.queries import utcnow
 from rostra.store.tables import comments, moderation_log
+
+log = logging.getLogger("rostra.moderation")
 
 ENGINE_ACTOR = "rostra-engine"
 DECISION_STATUS = {"approve": "approved", "hold": "pending", "reject": "rejected"}
@@ -51,8 +54,22 @@ def log_status(
     )
 
 
-def verdict_columns(verdict: Verdict) -> dict:
-    """What a comment row keeps of a verdict, so a moderator can later see why."""
+def moderated_columns(engine: ModerationEngine, comment: CommentInput) -> dict:
+    """What a comment row keeps of the engine's verdict, so a moderator can later see why.
+
+    An engine failure must not lose the reader's comment or answer 500: the comment is held for a
+    moderator with the reason `engine_error`, and the error is logged without the comment's text.
+    """
+    try:
+        verdict = engine.moderate(comment)
+    except Exception as error:
+        log.error("moderation engine failed (%s); comment held for a moderator", type(error).__name__)
+        return {
+            "status": "pending",
+            "moderation_scores": {},
+            "moderation_reasons": [{"attribute": "engine_error", "score": 1.0, "spans": [], "phase": "engine"}],
+            "moderation_model": None,
+        }
     summary = verdict.to_json()
     return {
         "status": DECISION_STATUS[verdict.decision],
