@@ -10,10 +10,10 @@ from rostra.cli import main
 from rostra.moderation.learned import LearnedScorer
 from rostra.moderation.learned.features import FeatureConfig
 from rostra.moderation.normalize import normalize
-from rostra.moderation.training import datasets
+from rostra.moderation.training import civil_text, datasets
 from rostra.moderation.training.datasets import Example
 from rostra.moderation.training.labelled_file import read_labelled
-from rostra.moderation.training.train import TrainingOptions, span_f1, train
+from rostra.moderation.training.train import TrainingOptions, calibration_target, platt, span_f1, train
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="the labelled datasets (../shared/data) are not beside the checkout")
@@ -76,6 +76,36 @@ def test_span_f1_follows_the_semeval_definition():
     assert span_f1({1, 2, 3, 4}, {3, 4}) == pytest.approx(2 / 3)
 
 
+def test_calibration_target_corrects_the_stream_share_except_where_told_and_stops_at_even_odds():
+    options = TrainingOptions(news_prior={"toxicity": 0.08, "coded_hate": 0.02, "spam": 0.3},
+                              prior_correction=3.0, uncorrected_attributes=frozenset({"coded_hate"}))
+    assert calibration_target(options, "toxicity") == pytest.approx(0.24)
+    assert calibration_target(options, "coded_hate") == pytest.approx(0.02)
+    assert calibration_target(options, "spam") == 0.5
+
+
+def test_a_higher_calibration_target_raises_every_score_and_keeps_the_order():
+    generator = np.random.default_rng(0)
+    labels = (generator.random(2000) < 0.3).astype(int)
+    raw = generator.normal(size=2000) + 2.0 * labels
+    grid = np.linspace(-3, 5, 9)
+    scores = {}
+    for prior in (0.02, 0.08, 0.24):
+        calibration = platt(raw, labels, prior)
+        scores[prior] = 1 / (1 + np.exp(-(calibration.slope * grid + calibration.intercept)))
+    assert np.all(scores[0.02] < scores[0.08]) and np.all(scores[0.08] < scores[0.24])
+    assert np.all(np.diff(scores[0.24]) > 0)
+    assert scores[0.02][-1] > 0.5  # a clear case stays clear even at a low target
+
+
+def test_rostra_curses_teach_profanity_not_insult_and_leave_toxicity_unknown():
+    curses = [e for e in civil_text.examples() if e.source == "rostra_curses"]
+    assert len(curses) >= 40 and {e.split for e in curses} == {"train", "test"}
+    for example in curses:
+        assert example.labels["profanity"] == 1 and example.labels["insult"] == 0, example.text
+        assert "toxicity" not in example.labels
+
+
 def test_labelled_file_errors_name_the_line_and_field():
     lines = [
         '{"text": "fine", "labels": {"toxicity": 0}}',
@@ -123,6 +153,17 @@ def test_dataset_labels_use_only_known_attributes_and_keep_official_test_splits(
     spam = [e for e in examples if e.source == "youtube_spam"]
     assert {e.split for e in spam} == {"train", "test"}
     assert all(set(e.labels) == {"spam"} for e in spam)
+
+
+@needs_data
+def test_toxic_spans_types_follow_the_majority_and_no_comment_is_a_toxicity_negative():
+    examples = list(datasets.load_toxic_spans(DATA))
+    typed = [e for e in examples if "insult" in e.labels]
+    assert {e.labels["insult"] for e in typed} == {0, 1}
+    assert all(set(e.labels) >= {"insult", "profanity", "threat", "identity_attack"} for e in typed)
+    assert all(e.labels.get("toxicity", 1) == 1 for e in examples)
+    test_insults = [e.labels["insult"] for e in examples if e.split == "test" and "insult" in e.labels]
+    assert 0 < sum(test_insults) < len(test_insults)
 
 
 def test_a_dataset_file_without_its_columns_is_a_clear_error(tmp_path, capsys):

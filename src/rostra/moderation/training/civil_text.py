@@ -165,7 +165,79 @@ This is scaremongering dressed up as analysis.
 Journalists should be asking the hard questions, not repeating press releases.
 The protest was loud but peaceful, and that is how democracy should look.
 We can disagree about the tax without calling each other enemies.
+This is ridiculous. The survey closed before most residents even heard about it.
+Ridiculous that the clinic still has no weekend hours.
+The whole idea is absurd and the costings do not add up.
+What a joke of a plan. Nobody asked the farmers.
+The new logo is ridiculous and cost more than the playground.
+It is ridiculous to blame the teachers for a funding gap the ministry created.
+Scrapping the night buses was a stupid decision and it will be reversed within a year.
+Frankly the decision is stupid, and I say that as someone who voted for them.
+Pathetic effort from the club's board, again.
+An absurd ruling, and the appeal court will say so.
+The ticket prices are a joke.
+Stupid idea, terrible execution, predictable result.
+The committee's report is laughable.
+This is a ridiculous waste of a beautiful building.
+The whole debate has become ridiculous on both sides.
 """.strip().splitlines()
+
+# Curses aimed at nobody: a site allows them by default, and they are profanity, not insults. The
+# datasets barely have them outside tweets (most toxic-spans annotators typed any curse "Insult"),
+# so without these the scorer reads "this is fucking ridiculous" as an insult.
+UNTARGETED_CURSES = """
+This is fucking absurd, the pool is closed again.
+This is so fucking ridiculous, the ferry was cancelled four times this week.
+What a fucking joke this consultation was.
+Fucking hell, the rent went up again.
+Holy shit, the council actually listened for once.
+Oh shit, I missed the deadline for the rebate.
+The trains are fucked again this morning.
+Well, that budget is completely fucked.
+Shit, I did not know the library was closing.
+That was a shit game, the whole team looked asleep.
+The weather this week has been absolute shit.
+The roadworks are a fucking nightmare for everyone on our street.
+I am so fucking tired of these delays on the ring road.
+No fucking way the stadium comes in on budget.
+Fuck, the new town sign cost how much?
+Fuck this heatwave, my tomatoes are dead.
+Fuck me, that is a steep price for a coffee at the new station.
+The new recycling rules are bullshit and everyone knows it.
+That excuse from the water company is total bullshit.
+Utter bullshit, the report says the opposite.
+This ruling is fucking insane.
+Fucking finally, the pool reopens next week.
+Great fucking news about the hospital funding.
+That goal was fucking brilliant.
+The queue at the passport office was shit all day.
+The tender for the bus depot was a shitshow.
+Our heating has been fucked since the storm.
+The internet in this village is shit and the provider does not care.
+Damn it, the festival got cancelled again.
+Goddamn, those fireworks were loud last night.
+Crap, I forgot to vote by post.
+This ridiculous fucking form took me an hour to fill in.
+Bloody hell, the petrol prices are crazy.
+Pissed off that the bus route got cut without any notice.
+This is a shit policy and pensioners will pay for it.
+Screw this tax, it hits the people who can least afford it.
+The decision is absolutely fucking stupid.
+What the fuck is the city doing with the old school building?
+What the fuck happened to the bin collection this week?
+Why the hell does a pothole take six months to fix?
+That interview was a total shitshow.
+Honestly, fuck the new toll road.
+That storm was a real bitch, half the street lost power.
+The traffic this morning was fucking unbelievable.
+Shitty weather for the marathon, but the runners were amazing.
+The cuts to the arts budget are a shitty move.
+Fuck cancer. Rest in peace, coach.
+Fucking brilliant article, thank you.
+This is bullshit, the museum fee went up twice this year.
+Shit happens, but the storm drains should have been cleared in autumn.
+""".strip().splitlines()
+_CURSE_LABELS = {attribute: 0 for attribute in LEARNED_ATTRIBUTES if attribute != "toxicity"} | {"profanity": 1}
 
 GROUPS = (
     ("gay", "person"), ("lesbian", "woman"), ("bisexual", "person"), ("transgender", "person"),
@@ -230,8 +302,12 @@ def identity_sentences(templates: tuple[str, ...]) -> list[tuple[str, str]]:
 
 
 def examples() -> list[Example]:
-    """Heated comments split by text hash, identity sentences split by template set."""
+    """Heated comments and curses split by text hash, identity sentences split by template set.
+
+    A curse at nothing is profanity and nothing else; whether it is toxic is left unknown.
+    """
     result = [Example(text, dict(_CLEAN), "rostra_civil", hashed_split(text, "rostra")) for text in HEATED_COMMENTS]
+    result += [Example(text, dict(_CURSE_LABELS), "rostra_curses", hashed_split(text, "rostra")) for text in UNTARGETED_CURSES]
     result += [Example(text, dict(_CLEAN), "rostra_identity", "train") for _, text in identity_sentences(TRAINING_TEMPLATES)]
     result += [Example(text, dict(_CLEAN), "rostra_identity", "test") for _, text in identity_sentences(EVALUATION_TEMPLATES)]
     return result

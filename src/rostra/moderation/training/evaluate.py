@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
-from sklearn.metrics import f1_score, roc_auc_score
+from sklearn.metrics import f1_score, log_loss, roc_auc_score
 
 from rostra.moderation.learned.scorer import LearnedScorer
 from rostra.moderation.training.civil_text import EVALUATION_TEMPLATES, identity_sentences
@@ -76,7 +76,7 @@ def hold_rate(scorer: LearnedScorer, texts: Sequence[str], threshold: float = HO
 def civil_hold_rates(
     scorer: LearnedScorer, examples: Sequence[Example], threshold: float = HOLD_AT
 ) -> dict[str, tuple[int, float]]:
-    """Hold rate on the civil (all-negative) test texts of each news-style source."""
+    """Hold rate on the civil test texts: Wikipedia talk comments rated non-toxic, Rostra's own heated ones."""
     rates = {}
     for source in ("wiki_context_toxicity", "rostra_civil"):
         texts = [
@@ -86,6 +86,28 @@ def civil_hold_rates(
         if texts:
             rates[source] = (len(texts), hold_rate(scorer, texts, threshold))
     return rates
+
+
+def stream_calibration(scorer: LearnedScorer, examples: Sequence[Example]) -> tuple[int, float, float, float]:
+    """(texts, toxic share, mean toxicity score, log loss) on the one test split that is mostly civil.
+
+    Wikipedia talk comments, not enriched by keyword, look like a site's comment stream: if scores
+    mean what raters say, their mean matches the share raters called toxic.
+    """
+    chosen = [e for e in examples if e.source == "wiki_context_toxicity" and e.split == "test"]
+    if not chosen or "toxicity" not in scorer.attributes:
+        return 0, 0.0, 0.0, 0.0
+    labels = np.array([e.labels["toxicity"] for e in chosen])
+    scores = scorer.predict(normalized_texts([e.text for e in chosen]))["toxicity"]
+    return len(chosen), float(labels.mean()), float(scores.mean()), float(log_loss(labels, scores, labels=[0, 1]))
+
+
+def curses_read_as_insults(scorer: LearnedScorer, examples: Sequence[Example]) -> tuple[int, float]:
+    """Share of held-out curses aimed at nothing ("what a fucking joke") that score insult >= 0.5."""
+    texts = [e.text for e in examples if e.source == "rostra_curses" and e.split == "test"]
+    if not texts or "insult" not in scorer.attributes:
+        return len(texts), 0.0
+    return len(texts), float((scorer.predict(normalized_texts(texts))["insult"] >= HOLD_AT).mean())
 
 
 def identity_false_positives(scorer: LearnedScorer, threshold: float = HOLD_AT) -> dict[str, float]:
@@ -154,6 +176,11 @@ def full_report(scorer: LearnedScorer, examples: Sequence[Example]) -> str:
         lines += ["", f"Civil-text hold rate (any attribute >= {threshold}):"]
         for source, (count, rate) in civil_hold_rates(scorer, examples, threshold).items():
             lines.append(f"  {source:<24} {count:>6} texts  {rate:.2%}")
+    count, share, mean_score, loss = stream_calibration(scorer, examples)
+    lines += ["", f"Calibration on mostly civil Wikipedia talk comments ({count} texts): {share:.2%} rated toxic, "
+              f"mean toxicity score {mean_score:.2%}, log loss {loss:.4f}"]
+    count, rate = curses_read_as_insults(scorer, examples)
+    lines += ["", f"Held-out curses aimed at nothing scoring insult >= {HOLD_AT} ({count} texts): {rate:.0%}"]
     for threshold in (HOLD_AT, STRICT_HOLD_AT):
         rates = identity_false_positives(scorer, threshold)
         lines += ["", f"Identity-term false-positive rate (held-out neutral/positive templates, any attribute >= {threshold}):"]
