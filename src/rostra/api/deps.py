@@ -93,8 +93,7 @@ def set_session(response: Response, services: Services, viewer: Viewer) -> None:
     )
 
 
-async def viewer(request: Request, response: Response, services: Services = Depends(services)) -> Viewer:
-    """The reader; a newcomer who writes gets a guest cookie so they can edit what they wrote."""
+def _viewer(request: Request, response: Response, services: Services) -> Viewer:
     known = _read_session(request, services)
     if known is not None:
         return known
@@ -104,7 +103,14 @@ async def viewer(request: Request, response: Response, services: Services = Depe
     return guest
 
 
-async def check_origin(request: Request, services: Services = Depends(services)) -> None:
+async def viewer(request: Request, response: Response) -> Viewer:
+    """The reader; a newcomer who writes gets a guest cookie so they can edit what they wrote.
+
+    Takes no sub-dependencies: each one costs FastAPI more to resolve than the work it does."""
+    return _viewer(request, response, request.app.state.services)
+
+
+def _check_origin(request: Request, services: Services) -> None:
     """Writes from a browser page must come from one of the site's allowed origins (or from here)."""
     origin = request.headers.get("origin")
     if origin is None or origin in services.settings.allowed_origins:
@@ -127,13 +133,12 @@ async def _hit(limiter: RateLimiter, bucket: str, per_minute: int) -> float | No
     return await run_in_threadpool(limiter.hit, bucket, per_minute)
 
 
-async def guard_write(
-    request: Request,
-    reader: Viewer = Depends(viewer),
-    services: Services = Depends(services),
-    _origin: None = Depends(check_origin),
-) -> Viewer:
-    """Every write passes the per-IP, then the per-author rate limit; the reader comes back."""
+async def guard_write(request: Request, response: Response) -> Viewer:
+    """Every write passes the origin check, the per-IP, then the per-author rate limit; the reader
+    comes back."""
+    services: Services = request.app.state.services
+    reader = _viewer(request, response, services)
+    _check_origin(request, services)
     settings = services.settings
     wait = await _hit(services.limiter, f"write:ip:{client_ip(request)}", settings.rate_limit_ip_per_minute)
     if wait is not None:
