@@ -39,6 +39,12 @@ from rostra.moderation.normalize import normalize
         ("f.u.c.k", "fuck"),
         ("f-u-c-k", "fuck"),
         ("s h 1 t", "shit"),
+        ("f u c k you", "fuck you"),
+        ("f u c k u", "fuck u"),
+        # A one-letter word before or after spaced letters stays a word of its own.
+        ("you are a m o r o n", "you are a moron"),
+        ("you are a f u c k i n g idiot", "you are a fucking idiot"),
+        ("i d i o t", "idiot"),
         # Stretched letters.
         ("fuuuuck", "fuck"),
         ("shiiit", "shit"),
@@ -62,6 +68,7 @@ def test_evasions_read_as_the_plain_word(written, read):
         "Привет мир",
         "World War III and www.example.com",
         "a b and 1 2 3",
+        "I am a b c",
     ],
 )
 def test_ordinary_text_keeps_its_words_and_numbers(text):
@@ -85,6 +92,14 @@ def test_spaced_word_span_covers_the_separators_in_the_original():
     result = normalize(original)
     start = result.text.index("fuck")
     assert result.span_to_original(start, start + 4) == (5, 12)
+
+
+def test_spaced_word_after_an_article_maps_back_without_the_article():
+    original = "you are a m o r o n"
+    result = normalize(original)
+    start = result.text.index("moron")
+    mapped = result.span_to_original(start, start + len("moron"))
+    assert original[mapped[0] : mapped[1]] == "m o r o n"
 
 
 def test_span_outside_the_text_is_refused():

@@ -41,6 +41,8 @@ _LEET_LEADING = frozenset("$@5")
 _LEET_TRAILING = frozenset("$5")
 _MASKS = frozenset("*")
 _VOWELS = "aeiou"
+# English words of a single letter, which a run of spaced letters may start with.
+_ONE_LETTER_WORDS = frozenset("ai")
 # Letters that English doubles in the words that matter here (ass, kill, faggot, boobs, feel,
 # butt, happy, off): a stretched run of them squeezes to two, any other letter to one.
 _DOUBLED_LETTERS = frozenset("slgoetpf")
@@ -165,13 +167,34 @@ def _join_spaced_letters(chars: list[str], offsets: list[int]) -> tuple[list[str
     """Join three or more single letters set apart by one repeated separator: f u c k, f.u.c.k."""
     drop: set[int] = set()
     for run in _SPACED_RUN.finditer("".join(chars)):
-        if not any(c.isalpha() for c in run.group()[:: len(run.group("separator")) + 1]):
+        positions = range(run.start(), run.end(), len(run.group("separator")) + 1)
+        letters = "".join(chars[i] for i in positions)
+        if not any(c.isalpha() for c in letters):
             continue
-        drop.update(i for i in range(run.start(), run.end()) if not chars[i].isalnum())
+        word = _spaced_word_bounds(letters)
+        if word is not None:
+            first, last = positions[word[0]], positions[word[1] - 1]
+            drop.update(i for i in range(first + 1, last) if not chars[i].isalnum())
     if not drop:
         return chars, offsets
     kept = [i for i in range(len(chars)) if i not in drop]
     return [chars[i] for i in kept], [offsets[i] for i in kept]
+
+
+def _spaced_word_bounds(letters: str) -> tuple[int, int] | None:
+    """Which of a run of spaced single letters spell the disguised word, as `[first, end)` indices.
+
+    A one-letter word next to the run ("you are a m o r o n", "f u c k u") stays apart when the
+    rest spells a word that evasions disguise; a run that is only such a word and two letters
+    ("I am a b c") is not a spaced word at all.
+    """
+    count = len(letters)
+    for first, end in ((0, count), (1, count), (0, count - 1), (1, count - 1)):
+        if end - first >= 3 and _read_word(letters[first:end]) in _EVASION_TARGETS:
+            return first, end
+    if letters[0] in _ONE_LETTER_WORDS:
+        return (1, count) if count > 3 else None
+    return 0, count
 
 
 def _read_disguised_words(chars: list[str]) -> list[str]:
