@@ -40,6 +40,7 @@ _LEET = {"4": "a", "@": "a", "3": "e", "1": "i", "!": "i", "0": "o", "5": "s", "
 _LEET_LEADING = frozenset("$@5")
 _LEET_TRAILING = frozenset("$5")
 _MASKS = frozenset("*")
+_NEVER_TRAILING = "!*"
 _VOWELS = "aeiou"
 # English words of a single letter, which a run of spaced letters may start with.
 _ONE_LETTER_WORDS = frozenset("ai")
@@ -212,19 +213,33 @@ def _read_disguised_words(chars: list[str]) -> list[str]:
 def _read_word(word: str) -> str:
     if word.isalpha() and "v" not in word:
         return word
-    letter_positions = [i for i, c in enumerate(word) if c.isalpha()]
+    # Exclamation marks and masks closing a word are punctuation, never letters (f4ck!, sh1t!!).
+    core = word.rstrip(_NEVER_TRAILING)
+    letter_positions = [i for i, c in enumerate(core) if c.isalpha()]
     if not letter_positions:
         return word
     first, last = letter_positions[0], letter_positions[-1]
     # A word with leetspeak between its letters (1d10t) is leetspeak at its edges too.
-    leet_inside = any(c in _LEET for c in word[first:last])
+    leet_inside = any(c in _LEET for c in core[first:last])
+    reading = _read_letters(core, first, last, leet_inside)
+    if not leet_inside and reading not in _EVASION_TARGETS:
+        # An edge digit is usually a number's ("1st"), unless reading it as a letter spells a
+        # disguised word (1diot).
+        edge_reading = _read_letters(core, first, last, edges_are_letters=True)
+        if edge_reading in _EVASION_TARGETS:
+            reading = edge_reading
+    return reading + word[len(core) :]
+
+
+def _read_letters(word: str, first: int, last: int, edges_are_letters: bool) -> str:
+    """Read leetspeak between the letters at `first` and `last`, and at the edges when told or safe."""
     plain = list(word)
     ambiguous: list[int] = []
     for i, char in enumerate(word):
         if char in _LEET:
             interior = first < i < last
-            leading = i < first and (leet_inside or all(c in _LEET_LEADING for c in word[:first]))
-            trailing = i > last and (leet_inside or all(c in _LEET_TRAILING for c in word[last + 1 :]))
+            leading = i < first and (edges_are_letters or all(c in _LEET_LEADING for c in word[:first]))
+            trailing = i > last and (edges_are_letters or all(c in _LEET_TRAILING for c in word[last + 1 :]))
             if interior or leading or trailing:
                 plain[i] = _LEET[char]
                 ambiguous.append(i)
