@@ -18,6 +18,13 @@ from rostra.moderation.normalize import normalize
         ("𝐟𝐮𝐜𝐤", "fuck"),
         ("𝓈𝒽𝒾𝓉", "shit"),
         ("ﬁne", "fine"),
+        # Small capitals, IPA and hooked letters, boxed letters and flag letters.
+        ("ʏᴏᴜ ɪᴅɪᴏᴛ", "you idiot"),
+        ("ꜰᴜᴄᴋ", "fuck"),
+        ("ɓɨʈcɦ", "bitch"),
+        ("ƒuck", "fuck"),
+        ("🅵🆄🅲🅺", "fuck"),
+        ("🇫🇺🇨🇰", "fuck"),
         # Invisible and combining characters.
         ("fu\u200bck", "fuck"),
         ("f\u00adu\u200dc\ufeffk", "fuck"),
@@ -112,7 +119,7 @@ def test_span_outside_the_text_is_refused():
 
 
 TEXTS = st.text(
-    alphabet=st.sampled_from(list("abcfkstuv 014@$*!.-\u200bАсΗＦ𝐟é\u0301ﬁß\n")) | st.characters(),
+    alphabet=st.sampled_from(list("abcfkstuv 014@$*!.-\u200bАсΗＦ𝐟é\u0301ﬁßᴀɪ🇫\n")) | st.characters(),
     max_size=60,
 )
 

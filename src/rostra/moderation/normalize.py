@@ -29,6 +29,20 @@ _CONFUSABLES = {
     "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ς": "c", "σ": "o", "μ": "u",
     "ս": "u", "օ": "o", "ո": "n", "հ": "h", "ց": "g", "ք": "p",
 }
+# Latin letters that NFKD leaves alone but that read as a plain letter: small capitals (ʏᴏᴜ ɪᴅɪᴏᴛ),
+# IPA letters, letters with a hook, stroke or tail, and letters drawn in a box or as a flag symbol.
+_LATIN_LOOKALIKES = {
+    pair[0]: pair[1]
+    for pair in """
+    ᴀa ʙb ᴄc ᴅd ᴇe ꜰf ɢg ʜh ɪi ᴊj ᴋk ʟl ᴍm ɴn ᴏo ᴘp ꞯq ʀr ꜱs ᴛt ᴜu ᴠv ᴡw ʏy ᴢz
+    ɑa ɓb ƀb ƈc ɕc ɖd ɗd đd ɘe əe ɛe ɜe ɇe ƒf ɠg ɦh ħh ɨi ɩi ɟj ɉj ʝj ƙk ɫl ɬl ɭl łl ƚl
+    ɱm ɲn ɳn ɵo øo ƥp ʠq ɼr ɽr ɾr ɍr ʂs ȿs ʈt ŧt ƭt ʉu ʋv ɏy ʐz ʑz ƶz ȥz ɀz
+    """.split()
+} | {
+    chr(block + index): letter
+    for index, letter in enumerate("abcdefghijklmnopqrstuvwxyz")
+    for block in (0x1F150, 0x1F170, 0x1F1E6)  # negative circled, negative squared, regional indicator
+}
 # Format characters that render as nothing but split words for a naive matcher.
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u180e", "\u034f"}
 
@@ -139,6 +153,7 @@ def _fold_characters(text: str) -> tuple[list[str], list[int], list[str | None]]
                 continue
             capital_reading = _CONFUSABLE_CAPITALS.get(piece)
             for folded in piece.casefold():
+                folded = _LATIN_LOOKALIKES.get(folded, folded)
                 chars.append(folded)
                 offsets.append(index)
                 lookalikes.append(capital_reading or _CONFUSABLES.get(folded))
