@@ -13,6 +13,8 @@ from rostra.moderation.normalize import normalize
         # Unicode look-alikes: Cyrillic, Greek, Armenian, fullwidth, mathematical letters, ligatures.
         ("fuсk", "fuck"),
         ("ΒΙΤCΗ", "bitch"),
+        ("ΝΑΖΙ", "nazi"),
+        ("Ѕ Н І Т", "shit"),
         ("fսck", "fuck"),
         ("Ｆｕｃｋ", "fuck"),
         ("𝐟𝐮𝐜𝐤", "fuck"),
@@ -77,6 +79,8 @@ def test_evasions_read_as_the_plain_word(written, read):
         "The 1st and 3rd votes, the mp3, 4chan and Covid19",
         "I have a very good view of the river",
         "Привет мир",
+        "Как дела? Сок и ТЕКСТ",
+        "Καλημερα κοσμε, ΤΟ ΚΑΚΟ",
         "World War III and www.example.com",
         "a b and 1 2 3",
         "I am a b c",

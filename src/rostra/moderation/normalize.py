@@ -121,16 +121,27 @@ def normalize(text: str) -> NormalizedText:
     if text.isascii():
         chars = list(text.lower())
         offsets = list(range(len(text)))
+        if _SPACED_RUN.search("".join(chars)):
+            chars, offsets = _without(_spaced_separators(chars), chars, offsets)
     else:
         chars, offsets, lookalikes = _fold_characters(text)
+        # Spaced look-alikes are joined first, so that the joined word is judged whole (Ѕ Н І Т).
+        if _SPACED_RUN.search("".join(chars)):
+            chars, offsets, lookalikes = _without(_spaced_separators(chars), chars, offsets, lookalikes)
         chars = _replace_confusables(chars, lookalikes)
-    if _SPACED_RUN.search("".join(chars)):
-        chars, offsets = _join_spaced_letters(chars, offsets)
     if _NEEDS_WORD_PASS.search("".join(chars)):
         chars = _read_disguised_words(chars)
     if _STRETCH.search("".join(chars)):
         chars, offsets = _squeeze_stretches(chars, offsets)
     return NormalizedText(text, "".join(chars), tuple(offsets))
+
+
+def _without(drop: set[int], *sequences: list) -> tuple[list, ...]:
+    """The sequences, each without the items at the positions in `drop`."""
+    if not drop:
+        return sequences
+    kept = [i for i in range(len(sequences[0])) if i not in drop]
+    return tuple([sequence[i] for i in kept] for sequence in sequences)
 
 
 def _is_dropped(char: str) -> bool:
@@ -161,9 +172,11 @@ def _fold_characters(text: str) -> tuple[list[str], list[int], list[str | None]]
 
 
 def _replace_confusables(chars: list[str], lookalikes: list[str | None]) -> list[str]:
-    """Read look-alike letters as Latin in words that are Latin or made only of look-alikes.
+    """Read look-alike letters as Latin in a word that mixes them with Latin letters (fuсk), or that
+    is made only of look-alikes and then spells a disguised word (ΒΙΤϹΗ).
 
-    A real Russian or Greek word nearly always has a letter with no Latin twin and stays intact.
+    A real Russian or Greek word has a letter with no Latin twin, or spells no such word when read
+    as Latin (как, κόσμε), and stays intact.
     """
     if not any(lookalikes):
         return chars
@@ -173,14 +186,19 @@ def _replace_confusables(chars: list[str], lookalikes: list[str | None]) -> list
         positions = [i for i in range(word.start(), word.end()) if chars[i].isalpha()]
         if not any(lookalikes[i] for i in positions):
             continue
-        if all(lookalikes[i] or chars[i].isascii() for i in positions):
-            for i in positions:
-                result[i] = lookalikes[i] or result[i]
+        if not all(lookalikes[i] or chars[i].isascii() for i in positions):
+            continue
+        reading = list(chars[word.start() : word.end()])
+        for i in positions:
+            reading[i - word.start()] = lookalikes[i] or chars[i]
+        if any(chars[i].isascii() for i in positions) or _read_word("".join(reading)) in _EVASION_TARGETS:
+            result[word.start() : word.end()] = reading
     return result
 
 
-def _join_spaced_letters(chars: list[str], offsets: list[int]) -> tuple[list[str], list[int]]:
-    """Join three or more single letters set apart by one repeated separator: f u c k, f.u.c.k."""
+def _spaced_separators(chars: list[str]) -> set[int]:
+    """Positions of the separators inside three or more single letters set apart by one repeated
+    separator (f u c k, f.u.c.k): dropping them joins the letters into a word."""
     drop: set[int] = set()
     for run in _SPACED_RUN.finditer("".join(chars)):
         positions = range(run.start(), run.end(), len(run.group("separator")) + 1)
@@ -191,10 +209,7 @@ def _join_spaced_letters(chars: list[str], offsets: list[int]) -> tuple[list[str
         if word is not None:
             first, last = positions[word[0]], positions[word[1] - 1]
             drop.update(i for i in range(first + 1, last) if not chars[i].isalnum())
-    if not drop:
-        return chars, offsets
-    kept = [i for i in range(len(chars)) if i not in drop]
-    return [chars[i] for i in kept], [offsets[i] for i in kept]
+    return drop
 
 
 def _spaced_word_bounds(letters: str) -> tuple[int, int] | None:
