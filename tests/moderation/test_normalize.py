@@ -39,6 +39,8 @@ from rostra.moderation.normalize import normalize
         ("@ss", "ass"),
         ("a55hole", "asshole"),
         ("n1gg3r", "nigger"),
+        ("ni99er", "nigger"),
+        ("fa99ot", "faggot"),
         ("1d10t", "idiot"),
         ("1diot", "idiot"),
         ("you 1di0t!", "you idiot!"),
@@ -83,6 +85,7 @@ def test_evasions_read_as_the_plain_word(written, read):
         "Καλημερα κοσμε, ΤΟ ΚΑΚΟ",
         "World War III and www.example.com",
         "a b and 1 2 3",
+        "In 1999 we had 99 problems, 9gag, an i9 and a 9mm for $9.99",
         "I am a b c",
     ],
 )

@@ -47,7 +47,9 @@ _LATIN_LOOKALIKES = {
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u180e", "\u034f"}
 
 # Digits and symbols standing for letters inside a word.
-_LEET = {"4": "a", "@": "a", "3": "e", "1": "i", "!": "i", "0": "o", "5": "s", "$": "s", "7": "t"}
+_LEET = {"4": "a", "@": "a", "3": "e", "1": "i", "!": "i", "0": "o", "5": "s", "$": "s", "7": "t", "9": "g"}
+# These stand for a letter only between two letters (ni99er): at an edge they are a number's (9gag).
+_LEET_INTERIOR_ONLY = frozenset("9")
 # Only these stand for a letter at the very start (`$hit`, `@ss`) or end (`a55`, `a$$`) of a word
 # without leetspeak inside it: elsewhere an edge digit is more likely part of an ordinal, a unit
 # or a name ("1st", "mp3", "4chan").
@@ -268,8 +270,9 @@ def _read_letters(word: str, first: int, last: int, edges_are_letters: bool) -> 
     for i, char in enumerate(word):
         if char in _LEET:
             interior = first < i < last
-            leading = i < first and (edges_are_letters or all(c in _LEET_LEADING for c in word[:first]))
-            trailing = i > last and (edges_are_letters or all(c in _LEET_TRAILING for c in word[last + 1 :]))
+            at_edge = char not in _LEET_INTERIOR_ONLY
+            leading = at_edge and i < first and (edges_are_letters or all(c in _LEET_LEADING for c in word[:first]))
+            trailing = at_edge and i > last and (edges_are_letters or all(c in _LEET_TRAILING for c in word[last + 1 :]))
             if interior or leading or trailing:
                 plain[i] = _LEET[char]
                 ambiguous.append(i)
@@ -286,8 +289,10 @@ def _read_letters(word: str, first: int, last: int, edges_are_letters: bool) -> 
             choices.append("abcdefghijklmnopqrstuvwxyz")
         elif word[i] == "v":
             choices.append("vu")
-        else:
+        elif plain[i] in _VOWELS:
             choices.append(plain[i] + _VOWELS.replace(plain[i], ""))
+        else:
+            choices.append(plain[i])
     total = 1
     for options in choices:
         total *= len(options)
