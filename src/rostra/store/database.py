@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import queue
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -62,8 +61,8 @@ class Store:
 
     def run_write(self, job: Callable[[Connection], Result]) -> Result:
         """Run `job` in a write transaction and return its result once committed. On SQLite, jobs from
-        concurrent requests share one commit (one fsync), each inside its own savepoint; a job runs on
-        the writer thread, so it must not call `run_write` itself."""
+        concurrent requests share one commit (one fsync), each inside its own savepoint; a job may run
+        in another request's thread, so it must not call `run_write` itself."""
         if self._batcher is not None:
             return self._batcher.run(job)
         with self.write() as connection:
@@ -99,57 +98,45 @@ def _lock_path(database: str | None) -> str | None:
 
 
 class _CommitBatcher:
-    """One writer thread per process for SQLite: it takes every write job waiting, runs each in a
-    savepoint of one transaction, commits once, and only then answers each job's caller. A job that
-    raises is rolled back alone and its caller gets the exception. Writer threads of several worker
-    processes queue on an flock, which wakes the next one at once (SQLite's own busy wait polls)."""
+    """Group commit for SQLite without a writer thread: a request thread that finds no commit running
+    takes every write job waiting (its own included), runs each in a savepoint of one transaction,
+    commits once, and only then answers each job's caller. Jobs that arrive meanwhile wait for the
+    next commit, made by whichever of their threads gets the commit lock first; the others find their
+    answer ready. A job that raises is rolled back alone and its caller gets the exception. Several
+    worker processes queue on an flock, which wakes the next one at once (SQLite's own busy wait polls).
+
+    Committing in the caller's thread spares each write two thread hand-offs (0.2-0.3 ms of CPU)."""
 
     def __init__(self, engine: Engine, lock_path: str | None):
         self._engine = engine
         self._lock_path = lock_path
         self._lock_file = None
-        self._jobs: queue.Queue = queue.Queue()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
+        self._waiting: list[tuple[Callable, Future]] = []
+        self._waiting_lock = threading.Lock()
+        self._commit_lock = threading.Lock()
 
     def run(self, job: Callable[[Connection], Result]) -> Result:
-        with self._lock:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._serve, name="rostra-sqlite-writer", daemon=True)
-                self._thread.start()
         future: Future = Future()
-        self._jobs.put((job, future))
+        with self._waiting_lock:
+            self._waiting.append((job, future))
+        with self._commit_lock:
+            if not future.done():
+                with self._waiting_lock:
+                    waiting = self._waiting
+                    self._waiting = []
+                for start in range(0, len(waiting), MAX_WRITES_PER_COMMIT):
+                    self._commit(waiting[start:start + MAX_WRITES_PER_COMMIT])
         return future.result()
 
     def stop(self) -> None:
-        with self._lock:
-            if self._thread is not None:
-                self._jobs.put(None)
-                self._thread.join()
-                self._thread = None
-
-    def _serve(self) -> None:
-        if self._lock_path:
-            self._lock_file = open(self._lock_path, "a")  # noqa: SIM115 (held for the thread's life)
-        while True:
-            first = self._jobs.get()
-            if first is None:
-                if self._lock_file:
-                    self._lock_file.close()
-                return
-            batch = [first]
-            while len(batch) < MAX_WRITES_PER_COMMIT:
-                try:
-                    item = self._jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    self._jobs.put(None)
-                    break
-                batch.append(item)
-            self._commit(batch)
+        with self._commit_lock:
+            if self._lock_file is not None:
+                self._lock_file.close()
+                self._lock_file = None
 
     def _commit(self, batch: list[tuple[Callable, Future]]) -> None:
+        if self._lock_path and self._lock_file is None:
+            self._lock_file = open(self._lock_path, "a")  # noqa: SIM115 (held while the store is open)
         if self._lock_file:
             fcntl.flock(self._lock_file, fcntl.LOCK_EX)
         try:
