@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Cyrillic, Greek and Armenian letters that look like Latin ones. Capitals are read before case
@@ -77,20 +78,38 @@ _EVASION_TARGETS = frozenset(
     """.split()
 )
 _MAX_READINGS = 4096
+# Offsets of text that keeps every character, shared by slicing: most comments are shorter.
+_IDENTITY_OFFSETS = tuple(range(4096))
 
 _WORD_CHARS = r"[^\W_]|[@$!*]"
 _WORD = re.compile(rf"(?:{_WORD_CHARS})+")
+_SEPARATOR = r"[ \t.\-_*,+/|~:;·•]"
 # Three or more single characters, each standing alone, with the same separator between them.
 _SPACED_RUN = re.compile(
-    r"(?<![^\W_])[^\W_](?P<separator>[ \t.\-_*,+/|~:;·•]{1,3})[^\W_](?![^\W_])"
+    rf"(?<![^\W_])[^\W_](?P<separator>{_SEPARATOR}{{1,3}})[^\W_](?![^\W_])"
     r"(?:(?P=separator)[^\W_](?![^\W_]))+"
 )
+# A quick first test for it, two characters standing alone: starting at the separator, the search
+# skips ordinary text faster than one starting at every letter.
+_SPACED_PAIR = re.compile(
+    rf"{_SEPARATOR}(?<=(?<![^\W_])[^\W_]{_SEPARATOR}){_SEPARATOR}{{0,2}}[^\W_](?![^\W_])"
+)
 # A run of three or more of one letter inside a word; a word that is only the run ("www", "III",
-# "zzz") is left alone.
+# "zzz") is left alone. Any character three times in a row is a quick first test for it.
 _STRETCH = re.compile(r"(?<=[^\W\d_])([^\W\d_])\1{2,}|([^\W\d_])\2{2,}(?=[^\W\d_])")
+_THREE_IN_A_ROW = re.compile(r"(.)\1\1")
 # `v` read as `u` only between two consonants (fvck), never in ordinary words (have, very).
 _CONSONANT_V = re.compile(r"(?<=[b-df-hj-np-tv-z])v(?=[b-df-hj-np-tv-z])")
-_NEEDS_WORD_PASS = re.compile(r"[^\W_][@$!*]|[@$!*][^\W_]|[a-z]\d|\d[a-z]|[b-df-hj-np-tv-z]v[b-df-hj-np-tv-z]")
+# A word that may hide leetspeak, a mask or a `v` for `u`. Each alternative starts with the telling
+# character and looks around it afterwards, so that the search skips ordinary text quickly.
+_NEEDS_WORD_PASS = re.compile(
+    r"""[@$!*\dv](?:
+        (?<=[^\W_][@$!*]) | (?<=[@$!*])(?=[^\W_])      # a symbol touching a letter: sh*t, @ss
+      | (?<=[a-z]\d) | (?<=\d)(?=[a-z])                # a digit touching a letter: b1tch, 1diot
+      | (?<=[b-df-hj-np-tv-z]v)(?=[b-df-hj-np-tv-z])   # v between consonants: fvck
+    )""",
+    re.VERBOSE,
+)
 
 
 @dataclass(frozen=True)
@@ -121,29 +140,36 @@ class NormalizedText:
 def normalize(text: str) -> NormalizedText:
     """Undo common evasions and case-fold, tracking where every character came from."""
     if text.isascii():
-        chars = list(text.lower())
-        offsets = list(range(len(text)))
-        if _SPACED_RUN.search("".join(chars)):
-            chars, offsets = _without(_spaced_separators(chars), chars, offsets)
+        folded = text.lower()
+        offsets: Sequence[int] = _identity_offsets(len(text))
+        if _SPACED_PAIR.search(folded) and _SPACED_RUN.search(folded):
+            folded, offsets = _without(_spaced_separators(folded), folded, offsets)
     else:
         chars, offsets, lookalikes = _fold_characters(text)
+        folded = "".join(chars)
         # Spaced look-alikes are joined first, so that the joined word is judged whole (Ѕ Н І Т).
-        if _SPACED_RUN.search("".join(chars)):
-            chars, offsets, lookalikes = _without(_spaced_separators(chars), chars, offsets, lookalikes)
-        chars = _replace_confusables(chars, lookalikes)
-    if _NEEDS_WORD_PASS.search("".join(chars)):
-        chars = _read_disguised_words(chars)
-    if _STRETCH.search("".join(chars)):
-        chars, offsets = _squeeze_stretches(chars, offsets)
-    return NormalizedText(text, "".join(chars), tuple(offsets))
+        if _SPACED_PAIR.search(folded) and _SPACED_RUN.search(folded):
+            folded, offsets, lookalikes = _without(_spaced_separators(folded), folded, offsets, lookalikes)
+        folded = _replace_confusables(folded, lookalikes)
+    if _NEEDS_WORD_PASS.search(folded):
+        folded = _WORD.sub(_read_word_match, folded)
+    if _THREE_IN_A_ROW.search(folded) and _STRETCH.search(folded):
+        folded, offsets = _without(_stretch_extras(folded), folded, offsets)
+    return NormalizedText(text, folded, tuple(offsets))
 
 
-def _without(drop: set[int], *sequences: list) -> tuple[list, ...]:
-    """The sequences, each without the items at the positions in `drop`."""
+def _identity_offsets(length: int) -> tuple[int, ...]:
+    if length <= len(_IDENTITY_OFFSETS):
+        return _IDENTITY_OFFSETS[:length]
+    return tuple(range(length))
+
+
+def _without(drop: set[int], text: str, *parallel: Sequence) -> tuple:
+    """The text and the sequences running parallel to it, without the positions in `drop`."""
     if not drop:
-        return sequences
-    kept = [i for i in range(len(sequences[0])) if i not in drop]
-    return tuple([sequence[i] for i in kept] for sequence in sequences)
+        return (text, *parallel)
+    kept = [i for i in range(len(text)) if i not in drop]
+    return ("".join([text[i] for i in kept]), *([sequence[i] for i in kept] for sequence in parallel))
 
 
 def _is_dropped(char: str) -> bool:
@@ -173,7 +199,7 @@ def _fold_characters(text: str) -> tuple[list[str], list[int], list[str | None]]
     return chars, offsets, lookalikes
 
 
-def _replace_confusables(chars: list[str], lookalikes: list[str | None]) -> list[str]:
+def _replace_confusables(text: str, lookalikes: list[str | None]) -> str:
     """Read look-alike letters as Latin in a word that mixes them with Latin letters (fuсk), or that
     is made only of look-alikes and then spells a disguised word (ΒΙΤϹΗ).
 
@@ -181,36 +207,35 @@ def _replace_confusables(chars: list[str], lookalikes: list[str | None]) -> list
     as Latin (как, κόσμε), and stays intact.
     """
     if not any(lookalikes):
-        return chars
-    text = "".join(chars)
-    result = list(chars)
+        return text
+    result = list(text)
     for word in _WORD.finditer(text):
-        positions = [i for i in range(word.start(), word.end()) if chars[i].isalpha()]
+        positions = [i for i in range(word.start(), word.end()) if text[i].isalpha()]
         if not any(lookalikes[i] for i in positions):
             continue
-        if not all(lookalikes[i] or chars[i].isascii() for i in positions):
+        if not all(lookalikes[i] or text[i].isascii() for i in positions):
             continue
-        reading = list(chars[word.start() : word.end()])
+        reading = list(word.group())
         for i in positions:
-            reading[i - word.start()] = lookalikes[i] or chars[i]
-        if any(chars[i].isascii() for i in positions) or _read_word("".join(reading)) in _EVASION_TARGETS:
+            reading[i - word.start()] = lookalikes[i] or text[i]
+        if any(text[i].isascii() for i in positions) or _read_word("".join(reading)) in _EVASION_TARGETS:
             result[word.start() : word.end()] = reading
-    return result
+    return "".join(result)
 
 
-def _spaced_separators(chars: list[str]) -> set[int]:
+def _spaced_separators(text: str) -> set[int]:
     """Positions of the separators inside three or more single letters set apart by one repeated
     separator (f u c k, f.u.c.k): dropping them joins the letters into a word."""
     drop: set[int] = set()
-    for run in _SPACED_RUN.finditer("".join(chars)):
+    for run in _SPACED_RUN.finditer(text):
         positions = range(run.start(), run.end(), len(run.group("separator")) + 1)
-        letters = "".join(chars[i] for i in positions)
+        letters = "".join(text[i] for i in positions)
         if not any(c.isalpha() for c in letters):
             continue
         word = _spaced_word_bounds(letters)
         if word is not None:
             first, last = positions[word[0]], positions[word[1] - 1]
-            drop.update(i for i in range(first + 1, last) if not chars[i].isalnum())
+            drop.update(i for i in range(first + 1, last) if not text[i].isalnum())
     return drop
 
 
@@ -230,19 +255,13 @@ def _spaced_word_bounds(letters: str) -> tuple[int, int] | None:
     return 0, count
 
 
-def _read_disguised_words(chars: list[str]) -> list[str]:
-    """Read leetspeak and masked letters inside words that have letters; plain numbers stay."""
-    text = "".join(chars)
-    result = list(chars)
-    for word_match in _WORD.finditer(text):
-        word = word_match.group()
-        reading = _read_word(word)
-        if reading != word:
-            result[word_match.start() : word_match.end()] = list(reading)
-    return result
+def _read_word_match(word: re.Match[str]) -> str:
+    return _read_word(word.group())
 
 
 def _read_word(word: str) -> str:
+    """Read leetspeak and masked letters in a word that has letters, letter for letter; plain
+    numbers stay."""
     if word.isalpha() and "v" not in word:
         return word
     # Exclamation marks and masks closing a word are punctuation, never letters (f4ck!, sh1t!!).
@@ -311,12 +330,10 @@ def _read_letters(word: str, first: int, last: int, edges_are_letters: bool) -> 
     return reading
 
 
-def _squeeze_stretches(chars: list[str], offsets: list[int]) -> tuple[list[str], list[int]]:
-    """Shorten runs of three or more of a letter: fuuuuck -> fuck, asssss -> ass."""
-    text = "".join(chars)
+def _stretch_extras(text: str) -> set[int]:
+    """Positions that shorten runs of three or more of a letter: fuuuuck -> fuck, asssss -> ass."""
     drop: set[int] = set()
     for match in _STRETCH.finditer(text):
         keep = 2 if match.group()[0] in _DOUBLED_LETTERS else 1
         drop.update(range(match.start() + keep, match.end()))
-    kept = [i for i in range(len(chars)) if i not in drop]
-    return [chars[i] for i in kept], [offsets[i] for i in kept]
+    return drop
