@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from functools import cache
 
-from sqlalchemy import Connection, Row, and_, bindparam, exists, func, insert, or_, select
+from sqlalchemy import Connection, Integer, Row, and_, any_, bindparam, exists, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from rostra.store.tables import authors, comments, stories
@@ -78,24 +78,33 @@ def _comment_select():
 # running it on a warm connection.
 _COMMENT_BY_ID = _comment_select().where(comments.c.id == bindparam("comment_id"))
 _STORY_BY_ID = select(stories).where(stories.c.id == bindparam("story_id"))
-_PARENT_IDS = bindparam("parent_ids", expanding=True)
-_REPLY_COUNTS = (
-    select(comments.c.parent_id, func.count())
-    .where(comments.c.parent_id.in_(_PARENT_IDS), VISIBLE)
-    .group_by(comments.c.parent_id)
-)
 
 
-def _first_replies_statement():
+def _among_parents(dialect_name: str):
+    """`parent_id` in the bound list `parent_ids`. PostgreSQL gets one array parameter, so the SQL
+    text never changes and psycopg can prepare it; SQLite gets an IN list rendered per call."""
+    if dialect_name == "postgresql":
+        return comments.c.parent_id == any_(bindparam("parent_ids", type_=postgresql.ARRAY(Integer)))
+    return comments.c.parent_id.in_(bindparam("parent_ids", expanding=True))
+
+
+@cache
+def _reply_counts_statement(dialect_name: str):
+    return (
+        select(comments.c.parent_id, func.count())
+        .where(_among_parents(dialect_name), VISIBLE)
+        .group_by(comments.c.parent_id)
+    )
+
+
+@cache
+def _first_replies_statement(dialect_name: str):
     position = func.row_number().over(partition_by=comments.c.parent_id, order_by=comments.c.id).label("position")
     total = func.count().over(partition_by=comments.c.parent_id).label("total")
     ranked = (
-        _comment_select().add_columns(position, total).where(comments.c.parent_id.in_(_PARENT_IDS), VISIBLE).subquery()
+        _comment_select().add_columns(position, total).where(_among_parents(dialect_name), VISIBLE).subquery()
     )
     return select(ranked).where(ranked.c.position <= bindparam("limit")).order_by(ranked.c.id)
-
-
-_FIRST_REPLIES = _first_replies_statement()
 
 
 def get_comment(connection: Connection, comment_id: int) -> Row | None:
@@ -158,7 +167,8 @@ def first_replies(
     in one query."""
     if not parent_ids or limit <= 0:
         return {}, visible_reply_counts(connection, parent_ids)
-    rows = connection.execute(_FIRST_REPLIES, {"parent_ids": list(parent_ids), "limit": limit})
+    statement = _first_replies_statement(connection.dialect.name)
+    rows = connection.execute(statement, {"parent_ids": list(parent_ids), "limit": limit})
     replies: dict[int, list[Row]] = {}
     totals: dict[int, int] = {}
     for row in rows:
@@ -170,7 +180,8 @@ def first_replies(
 def visible_reply_counts(connection: Connection, parent_ids: Sequence[int]) -> dict[int, int]:
     if not parent_ids:
         return {}
-    return dict(connection.execute(_REPLY_COUNTS, {"parent_ids": list(parent_ids)}).all())
+    statement = _reply_counts_statement(connection.dialect.name)
+    return dict(connection.execute(statement, {"parent_ids": list(parent_ids)}).all())
 
 
 def approved_counts(connection: Connection, story_ids: Iterable[int]) -> dict[int, int]:
