@@ -67,6 +67,8 @@ from rostra.moderation.normalize import normalize
         ("kiiiilll", "kill"),
         # Case.
         ("FUCK", "fuck"),
+        # Evasions next to an address are still read.
+        ("mail bob99@mail.com, you 1d10t", "mail bob99@mail.com, you idiot"),
     ],
 )
 def test_evasions_read_as_the_plain_word(written, read):
@@ -86,6 +88,7 @@ def test_evasions_read_as_the_plain_word(written, read):
         "World War III and www.example.com",
         "a b and 1 2 3",
         "In 1999 we had 99 problems, 9gag, an i9 and a 9mm for $9.99",
+        "Mail bob99@mail.com or jane.doe@example.org, see https://example.com/p4ge?id=1a2b3c and goo.gl/xxxyz",
         "I am a b c",
     ],
 )

@@ -94,6 +94,12 @@ _SPACED_RUN = re.compile(
 _SPACED_PAIR = re.compile(
     rf"{_SEPARATOR}(?<=(?<![^\W_])[^\W_]{_SEPARATOR}){_SEPARATOR}{{0,2}}[^\W_](?![^\W_])"
 )
+# Web and e-mail addresses keep their digits and letters as typed: they are not leetspeak.
+_ADDRESS = re.compile(
+    r"(?:https?://|www\.)\S+"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|edu|gov|info|biz|io|co|uk|de|fr|ru|eu|me|ly|gl|tv)\b(?:/\S*)?"
+)
 # A run of three or more of one letter inside a word; a word that is only the run ("www", "III",
 # "zzz") is left alone. Any character three times in a row is a quick first test for it.
 _STRETCH = re.compile(r"(?<=[^\W\d_])([^\W\d_])\1{2,}|([^\W\d_])\2{2,}(?=[^\W\d_])")
@@ -152,7 +158,7 @@ def normalize(text: str) -> NormalizedText:
             folded, offsets, lookalikes = _without(_spaced_separators(folded), folded, offsets, lookalikes)
         folded = _replace_confusables(folded, lookalikes)
     if _NEEDS_WORD_PASS.search(folded):
-        folded = _WORD.sub(_read_word_match, folded)
+        folded = _read_disguised_words(folded)
     if _THREE_IN_A_ROW.search(folded) and _STRETCH.search(folded):
         folded, offsets = _without(_stretch_extras(folded), folded, offsets)
     return NormalizedText(text, folded, tuple(offsets))
@@ -255,6 +261,17 @@ def _spaced_word_bounds(letters: str) -> tuple[int, int] | None:
     return 0, count
 
 
+def _read_disguised_words(text: str) -> str:
+    """Read each word letter for letter (`_read_word`), outside web and e-mail addresses."""
+    pieces = []
+    position = 0
+    for address in _ADDRESS.finditer(text):
+        pieces += _WORD.sub(_read_word_match, text[position : address.start()]), address.group()
+        position = address.end()
+    pieces.append(_WORD.sub(_read_word_match, text[position:]))
+    return "".join(pieces)
+
+
 def _read_word_match(word: re.Match[str]) -> str:
     return _read_word(word.group())
 
@@ -331,9 +348,13 @@ def _read_letters(word: str, first: int, last: int, edges_are_letters: bool) -> 
 
 
 def _stretch_extras(text: str) -> set[int]:
-    """Positions that shorten runs of three or more of a letter: fuuuuck -> fuck, asssss -> ass."""
+    """Positions that shorten runs of three or more of a letter (fuuuuck -> fuck, asssss -> ass)
+    outside web and e-mail addresses."""
+    addresses = [range(address.start(), address.end()) for address in _ADDRESS.finditer(text)]
     drop: set[int] = set()
     for match in _STRETCH.finditer(text):
+        if any(match.start() in address for address in addresses):
+            continue
         keep = 2 if match.group()[0] in _DOUBLED_LETTERS else 1
         drop.update(range(match.start() + keep, match.end()))
     return drop
