@@ -150,15 +150,19 @@ class _CommitBatcher:
         try:
             with self._engine.connect() as connection:
                 with connection.begin():
+                    # Savepoints straight on the sqlite3 connection: SQLAlchemy's nested transactions
+                    # cost 0.06 ms per job, these a few microseconds.
+                    sqlite = connection.connection.driver_connection
                     for job, future in batch:
-                        savepoint = connection.begin_nested()
+                        sqlite.execute("SAVEPOINT rostra_job")
                         try:
                             value = job(connection)
                         except Exception as error:
-                            savepoint.rollback()
+                            sqlite.execute("ROLLBACK TO rostra_job")
+                            sqlite.execute("RELEASE rostra_job")
                             outcomes.append((future, None, error))
                         else:
-                            savepoint.commit()
+                            sqlite.execute("RELEASE rostra_job")
                             outcomes.append((future, value, None))
         except Exception as error:
             for _, future in batch:
