@@ -51,10 +51,11 @@ _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u180
 _LEET = {"4": "a", "@": "a", "3": "e", "1": "i", "!": "i", "0": "o", "5": "s", "$": "s", "7": "t", "9": "g"}
 # These stand for a letter only between two letters (ni99er): at an edge they are a number's (9gag).
 _LEET_INTERIOR_ONLY = frozenset("9")
-# Only these stand for a letter at the very start (`$hit`, `@ss`) or end (`a55`, `a$$`) of a word
-# without leetspeak inside it: elsewhere an edge digit is more likely part of an ordinal, a unit
-# or a name ("1st", "mp3", "4chan").
-_LEET_LEADING = frozenset("$@5")
+# Only these stand for a letter at the very start (`$hit`) or end (`a55`, `a$$`) of a word without
+# leetspeak inside it: elsewhere an edge digit is more likely part of an ordinal, a unit or a name
+# ("1st", "mp3", "4chan") and an `@` starts a mention (@john); those are letters only when that
+# spells a disguised word (1diot, @ss).
+_LEET_LEADING = frozenset("$5")
 _LEET_TRAILING = frozenset("$5")
 _MASKS = frozenset("*")
 _NEVER_TRAILING = "!*"
