@@ -82,6 +82,7 @@ _MAX_READINGS = 4096
 # Offsets of text that keeps every character, shared by slicing: most comments are shorter.
 _IDENTITY_OFFSETS = tuple(range(4096))
 
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _WORD_CHARS = r"[^\W_]|[@$!*]"
 _WORD = re.compile(rf"(?:{_WORD_CHARS})+")
 _SEPARATOR = r"[ \t.\-_*,+/|~:;·•]"
@@ -191,18 +192,29 @@ def _fold_characters(text: str) -> tuple[list[str], list[int], list[str | None]]
     chars: list[str] = []
     offsets: list[int] = []
     lookalikes: list[str | None] = []
-    for index, char in enumerate(text):
-        if _is_dropped(char):
-            continue
-        for piece in unicodedata.normalize("NFKD", char):
-            if unicodedata.combining(piece) or _is_dropped(piece):
+    ascii_start = 0
+    for run in _NON_ASCII_RUN.finditer(text):
+        # ASCII between the runs only needs lower case: a quick path for mostly English comments.
+        chars += text[ascii_start : run.start()].lower()
+        offsets += range(ascii_start, run.start())
+        lookalikes += [None] * (run.start() - ascii_start)
+        ascii_start = run.end()
+        for index in range(run.start(), run.end()):
+            char = text[index]
+            if _is_dropped(char):
                 continue
-            capital_reading = _CONFUSABLE_CAPITALS.get(piece)
-            for folded in piece.casefold():
-                folded = _LATIN_LOOKALIKES.get(folded, folded)
-                chars.append(folded)
-                offsets.append(index)
-                lookalikes.append(capital_reading or _CONFUSABLES.get(folded))
+            for piece in unicodedata.normalize("NFKD", char):
+                if unicodedata.combining(piece) or _is_dropped(piece):
+                    continue
+                capital_reading = _CONFUSABLE_CAPITALS.get(piece)
+                for folded in piece.casefold():
+                    folded = _LATIN_LOOKALIKES.get(folded, folded)
+                    chars.append(folded)
+                    offsets.append(index)
+                    lookalikes.append(capital_reading or _CONFUSABLES.get(folded))
+    chars += text[ascii_start:].lower()
+    offsets += range(ascii_start, len(text))
+    lookalikes += [None] * (len(text) - ascii_start)
     return chars, offsets, lookalikes
 
 
