@@ -90,6 +90,7 @@ def test_evasions_read_as_the_plain_word(written, read):
         "In 1999 we had 99 problems, 9gag, an i9 and a 9mm for $9.99",
         "Mail bob99@mail.com or jane.doe@example.org, see https://example.com/p4ge?id=1a2b3c and goo.gl/xxxyz",
         "I am a b c",
+        "Options a 1 2 3, b 1 2 3, x 2 y and a, b, 2, 4",
         "Thanks @john and @anna_k, see @4chan",
     ],
 )

@@ -263,12 +263,15 @@ def _spaced_word_bounds(letters: str) -> tuple[int, int] | None:
 
     A one-letter word next to the run ("you are a m o r o n", "f u c k u") stays apart when the
     rest spells a word that evasions disguise; a run that is only such a word and two letters
-    ("I am a b c") is not a spaced word at all.
+    ("I am a b c") is not a spaced word at all. Spaced digits join only into such a word (s h 1 t),
+    so that numbers and lists keep their digits apart (a 1 2 3, x 2 y).
     """
     count = len(letters)
     for first, end in ((0, count), (1, count), (0, count - 1), (1, count - 1)):
         if end - first >= 3 and _read_word(letters[first:end]) in _EVASION_TARGETS:
             return first, end
+    if not letters.isalpha():
+        return None
     if letters[0] in _ONE_LETTER_WORDS:
         return (1, count) if count > 3 else None
     return 0, count
