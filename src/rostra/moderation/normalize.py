@@ -262,8 +262,8 @@ def _spaced_word_bounds(letters: str) -> tuple[int, int] | None:
     """Which of a run of spaced single letters spell the disguised word, as `[first, end)` indices.
 
     A one-letter word next to the run ("you are a m o r o n", "f u c k u") stays apart when the
-    rest spells a word that evasions disguise; a run that is only such a word and two letters
-    ("I am a b c") is not a spaced word at all. Spaced digits join only into such a word (s h 1 t),
+    rest spells a word that evasions disguise, and otherwise when at least three letters follow it;
+    such a word and two letters ("I am a b c") are not a spaced word at all. Spaced digits join only into such a word (s h 1 t),
     so that numbers and lists keep their digits apart (a 1 2 3, x 2 y).
     """
     count = len(letters)
