@@ -68,9 +68,6 @@ class Settings(BaseModel):
     )
     demo: bool = Field(True, description="create a demo story with a few comments on first start")
     log_level: str = Field("info", description="uvicorn log level")
-    access_log: bool = Field(
-        True, description="log one line per request (costs 0.1-0.4 ms of CPU each; a proxy usually logs them)"
-    )
     perspective_requests_per_minute: int = Field(
         60, ge=0, description="default Perspective API requests per key per minute"
     )

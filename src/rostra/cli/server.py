@@ -127,8 +127,7 @@ def _serve(args: argparse.Namespace) -> int:
         from rostra.app import create_app
 
         app = create_app(settings, migrate=False)
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
-                    access_log=settings.access_log)
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level)
         return 0
     os.environ.update(settings.environment())
     uvicorn.run(
@@ -138,7 +137,6 @@ def _serve(args: argparse.Namespace) -> int:
         port=settings.port,
         workers=settings.workers,
         log_level=settings.log_level,
-        access_log=settings.access_log,
     )
     return 0
 
