@@ -76,11 +76,12 @@ def test_span_f1_follows_the_semeval_definition():
     assert span_f1({1, 2, 3, 4}, {3, 4}) == pytest.approx(2 / 3)
 
 
-def test_calibration_target_corrects_the_stream_share_except_where_told_and_stops_at_even_odds():
-    options = TrainingOptions(news_prior={"toxicity": 0.08, "coded_hate": 0.02, "spam": 0.3},
-                              prior_correction=3.0, uncorrected_attributes=frozenset({"coded_hate"}))
+def test_calibration_target_corrects_the_stream_share_by_attribute_and_stops_at_even_odds():
+    options = TrainingOptions(news_prior={"toxicity": 0.08, "coded_hate": 0.02, "threat": 0.01, "spam": 0.3},
+                              prior_correction=3.0, attribute_prior_corrections={"coded_hate": 1.0, "threat": 2.0})
     assert calibration_target(options, "toxicity") == pytest.approx(0.24)
     assert calibration_target(options, "coded_hate") == pytest.approx(0.02)
+    assert calibration_target(options, "threat") == pytest.approx(0.02)
     assert calibration_target(options, "spam") == 0.5
 
 

@@ -44,11 +44,12 @@ NEWS_PRIOR = {
 # everyday comments, and a shift to the plain share over-corrects. On the one labelled sample with a
 # stream-like toxic share (Wikipedia talk comments, 2% toxic; its rows of the held-out slice), toxicity
 # scores match the raters' rate best (lowest log loss, mean score closest to the toxic share) with a target
-# three times the stream's share (docs/model-evaluation.md); the same factor applies to the others,
-# except coded hate: its scores are the weakest (ROC-AUC 0.74) and corrected, they rise on plain
-# mentions of groups ("I'm a Black person."), the costliest mistake a news site can make.
+# three times the stream's share (docs/model-evaluation.md); the same factor applies to the others
+# but two, where at 3x the scores rise on acceptable text, the costliest mistake a news site can
+# make: coded hate (the weakest attribute, ROC-AUC 0.74) on plain mentions of groups ("I'm a Black
+# person."), kept at 1x; threat on violent idioms about things ("Kill the bill!"), kept at 2x.
 PRIOR_CORRECTION = 3.0
-UNCORRECTED_ATTRIBUTES = frozenset({"coded_hate"})
+ATTRIBUTE_PRIOR_CORRECTIONS = {"coded_hate": 1.0, "threat": 2.0}
 # Long civil text is what news sites see most and the tweets rarely show: it counts more.
 SOURCE_WEIGHTS = {"wiki_context_toxicity": 3.0, "rostra_civil": 5.0, "rostra_curses": 5.0, "rostra_identity": 3.0}
 # Every toxic-spans comment was pre-selected as toxic and no civil comment from that source exists,
@@ -74,7 +75,7 @@ class TrainingOptions:
     )
     news_prior: dict[str, float] = field(default_factory=lambda: dict(NEWS_PRIOR))
     prior_correction: float = PRIOR_CORRECTION
-    uncorrected_attributes: frozenset[str] = UNCORRECTED_ATTRIBUTES
+    attribute_prior_corrections: dict[str, float] = field(default_factory=lambda: dict(ATTRIBUTE_PRIOR_CORRECTIONS))
     tune_spans: bool = True
     min_positives: int = 20  # an attribute with fewer positive examples is not learned
 
@@ -167,7 +168,7 @@ def _classifier(options: TrainingOptions, attribute: str) -> SGDClassifier | Log
 
 def calibration_target(options: TrainingOptions, attribute: str) -> float:
     """The positive share calibration re-weights to: the stream's share, corrected, at most even odds."""
-    correction = 1.0 if attribute in options.uncorrected_attributes else options.prior_correction
+    correction = options.attribute_prior_corrections.get(attribute, options.prior_correction)
     return min(0.5, options.news_prior.get(attribute, 0.05) * correction)
 
 
