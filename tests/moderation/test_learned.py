@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from rostra.moderation.learned import LearnedScorer, ModelFileError
 from rostra.moderation.learned.features import FeatureConfig, linear_scores, matrix, occurrences
 from rostra.moderation.normalize import normalize
+from rostra.moderation.training import civil_text
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +40,20 @@ def test_abuse_scores_high_and_civil_disagreement_low(scorer):
         "Muslims in our town organised the flood relief.",
     ):
         assert max(score(scorer, civil).values()) < 0.5, civil
+
+
+def test_abuse_without_strong_words_scores_over_half(scorer):
+    """Calibration that over-corrected for rare abuse approved these; raters call them abuse."""
+    assert score(scorer, "Liberals are traitors who deserve to hang")["threat"] > 0.5
+    assert score(scorer, "Anyone who believes this is a complete moron")["insult"] > 0.5
+
+
+def test_curses_aimed_at_nothing_read_as_profanity_not_insult(scorer):
+    curses = [e.text for e in civil_text.examples() if e.source == "rostra_curses" and e.split == "test"]
+    scores = scorer.predict([normalize(text).text for text in curses])
+    assert len(curses) >= 5
+    assert np.all(scores["insult"] < 0.5), curses
+    assert np.mean(scores["profanity"]) > np.mean(scores["insult"]) + 0.2
 
 
 def test_evasion_scores_like_the_plain_word_after_normalization(scorer):
