@@ -19,9 +19,9 @@ PREMODERATION_MODES = ("none", "all", "new_authors", "links")
 # look at as soon as that is more likely than not right; the attributes heated but acceptable
 # discussion brushes against (toxicity, insult, profanity) need more.
 DEFAULT_HOLD_THRESHOLDS = {
-    "toxicity": 0.8,
+    "toxicity": 0.7,
     "severe_toxicity": 0.5,
-    "insult": 0.7,
+    "insult": 0.6,
     "profanity": 0.8,
     "threat": 0.5,
     "identity_attack": 0.5,
