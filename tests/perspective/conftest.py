@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import uuid
@@ -15,7 +14,6 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from sqlalchemy import create_engine, text
 
 from rostra.actions import apikeys
 from rostra.config import Settings
@@ -28,7 +26,6 @@ SIGNING_SECRETS = SimpleNamespace(current="empsec_current_0123456789abcdef",
                                   expired="empsec_expired_fedcba9876543210")
 CORAL_SECRET_SETTING = (f"{SIGNING_SECRETS.current}, {SIGNING_SECRETS.rotated}@2999-01-01T00:00:00Z, "
                         f"{SIGNING_SECRETS.expired}@2020-01-01T00:00:00Z")
-POSTGRES_URL = os.environ.get("ROSTRA_TEST_POSTGRES_URL")
 
 
 @dataclass
@@ -128,34 +125,11 @@ def client(server: LiveServer) -> Iterator[httpx.Client]:
         yield http
 
 
-def _postgres_schema_store() -> Iterator[Store]:
-    """A Store in a schema of its own, so these tests share the database with others safely."""
-    if not POSTGRES_URL:
-        pytest.skip("ROSTRA_TEST_POSTGRES_URL is not set")
-    schema = f"perspective_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    store = Store(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+@pytest.fixture()
+def store(database) -> Iterator[Store]:
+    """A migrated, empty database: SQLite and PostgreSQL in turn (the suite's `database` fixture)."""
+    key_store = database.store()
     try:
-        store.migrate()
-        yield store
+        yield key_store
     finally:
-        store.close()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path) -> Iterator[Store]:
-    """A migrated, empty database: SQLite and PostgreSQL in turn."""
-    if request.param == "postgresql":
-        yield from _postgres_schema_store()
-        return
-    sqlite_store = Store(f"sqlite:///{tmp_path / 'keys.db'}")
-    sqlite_store.migrate()
-    try:
-        yield sqlite_store
-    finally:
-        sqlite_store.close()
+        key_store.close()
