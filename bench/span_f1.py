@@ -21,21 +21,10 @@ from pathlib import Path
 from rostra.moderation.learned import LearnedScorer
 from rostra.moderation import CommentInput, Engine, Policy
 from rostra.moderation.spans import characters
+from rostra.moderation.training.train import span_f1
 
 TOXIC_ATTRIBUTES = ("toxicity", "severe_toxicity", "insult", "profanity", "threat", "identity_attack",
                     "sexually_explicit")
-
-
-def span_f1(predicted: set[int], gold: set[int]) -> float:
-    if not gold and not predicted:
-        return 1.0
-    if not gold or not predicted:
-        return 0.0
-    shared = len(predicted & gold)
-    if not shared:
-        return 0.0
-    precision, recall = shared / len(predicted), shared / len(gold)
-    return 2 * precision * recall / (precision + recall)
 
 
 def predicted_characters(engine: Engine, texts: list[str], attributes: tuple[str, ...]) -> list[set[int]]:
