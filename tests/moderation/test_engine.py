@@ -372,3 +372,11 @@ def test_spans_are_reported_for_every_attribute_over_threshold(engine):
         assert item.spans, item
         assert all(0 <= start < end <= len(text) for start, end in item.spans)
     assert set(verdict.span_scores) >= {item.attribute for item in verdict.reasons}
+
+
+def test_a_word_found_by_the_rules_and_the_model_is_one_span_with_the_stronger_score(engine):
+    verdict = engine.moderate(CommentInput("You are a stupid idiot"))
+    for attribute, spans in verdict.span_scores.items():
+        places = [(start, end) for start, end, _ in spans]
+        assert len(places) == len(set(places)), (attribute, spans)
+    assert verdict.span_scores["insult"]

@@ -229,7 +229,8 @@ class Engine:
         the score, the words it leans on.
 
         A word counts when its share of the log-odds reaches LEARNED_SPAN_MIN_WEIGHT and it is not
-        one of _NOT_RESPONSIBLE; its weight is scaled so the strongest word carries the score.
+        one of _NOT_RESPONSIBLE; its weight is scaled so the strongest word carries the score. A span
+        that both the rules and the model point at is listed once, with the stronger weight.
         """
         found = item.evidence.spans_for(attribute, minimum=_RULE_SPAN_MINIMUM)
         rules_carry_it = found and max(weight for _, _, weight in found) >= score
@@ -242,7 +243,10 @@ class Engine:
                 for start, end, weight in explained:
                     original_start, original_end = item.normalized.span_to_original(start, end)
                     found.append((original_start, original_end, round(score * weight / strongest, 4)))
-        return tuple(sorted(set(found)))
+        strongest_by_span: dict[tuple[int, int], float] = {}
+        for start, end, weight in found:
+            strongest_by_span[start, end] = max(weight, strongest_by_span.get((start, end), 0.0))
+        return tuple(sorted((start, end, weight) for (start, end), weight in strongest_by_span.items()))
 
     def _phase_of(self, item: _Work, attribute: str, score: float) -> str:
         if item.learned and round(item.learned.get(attribute, 0.0), 4) >= score:
