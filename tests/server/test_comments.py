@@ -27,6 +27,15 @@ def test_post_answers_the_new_comment_with_rendered_body(client, story):
     assert listing(client, story["id"])["items"][0]["id"] == comment["id"]
 
 
+def test_post_answer_is_what_reading_the_comment_back_gives(client, story):
+    """The create answer is built from the inserted values; it must match the stored row exactly."""
+    first = post(client, story["id"], "first as *Ada*", author_name="Ada").json()
+    reply = post(client, story["id"], "renamed, held [hold]", parent_id=first["id"], author_name="Ada L.").json()
+    assert reply["author"]["name"] == "Ada L." and reply["status"] == "pending" and reply["depth"] == 1
+    for answered in (reply, post(client, story["id"], "no name given").json()):
+        assert client.get(f"/api/v1/comments/{answered['id']}").json() == answered
+
+
 def test_replies_nest_at_any_depth(client, story):
     parent_id = None
     ids = []

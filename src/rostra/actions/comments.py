@@ -8,6 +8,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import update
 
@@ -18,7 +19,7 @@ from rostra.actions.errors import (
     NotFound,
     StoryClosed,
 )
-from rostra.actions.identity import Viewer, ensure_author, find_author_id
+from rostra.actions.identity import Viewer, ensure_author_row, find_author_id
 from rostra.actions.moderation import ENGINE_ACTOR, ModerationEngine, log_status, moderated_columns
 from rostra.moderation import AuthorHistory, CommentInput, StoryContext
 from rostra.render import render_comment
@@ -153,25 +154,25 @@ def post_comment(
         comment_input = _engine_input(connection, story, parent, find_author_id(connection, viewer), text)
     moderated = moderated_columns(engine, comment_input)
 
-    def insert_comment(connection) -> tuple:
+    def insert_comment(connection) -> SimpleNamespace:
+        """Insert and log the comment; the answer is built from the inserted values, which are what
+        the row holds, so no second read is needed."""
         if get_story(connection, story_id).closed:
             raise StoryClosed("this story no longer takes comments", field="story_id")
-        author_id = ensure_author(connection, viewer, author_name, author_email)
-        comment_id = insert_returning_id(
-            connection,
-            comments,
-            {
-                "story_id": story_id,
-                "parent_id": parent_id,
-                "depth": parent.depth + 1 if parent is not None else 0,
-                "author_id": author_id,
-                "body_markdown": text,
-                "body_html": html,
-                "reaction_count": 0,
-                "created_at": utcnow(),
-                **moderated,
-            },
-        )
+        author = ensure_author_row(connection, viewer, author_name, author_email)
+        values = {
+            "story_id": story_id,
+            "parent_id": parent_id,
+            "depth": parent.depth + 1 if parent is not None else 0,
+            "author_id": author.id,
+            "body_markdown": text,
+            "body_html": html,
+            "reaction_count": 0,
+            "created_at": utcnow(),
+            "edited_at": None,
+            **moderated,
+        }
+        comment_id = insert_returning_id(connection, comments, values)
         log_status(
             connection,
             comment_id,
@@ -181,10 +182,15 @@ def post_comment(
             reasons=moderated["moderation_reasons"],
             model=moderated["moderation_model"],
         )
-        return get_comment(connection, comment_id), author_id
+        return SimpleNamespace(
+            id=comment_id,
+            author_name=author.display_name,
+            author_registered=viewer.account_id is not None,
+            **values,
+        )
 
-    row, author_id = store.run_write(insert_comment)
-    return comment_json(row, author_id, limits.edit_window_seconds, own_view=True)
+    row = store.run_write(insert_comment)
+    return comment_json(row, row.author_id, limits.edit_window_seconds, own_view=True)
 
 
 def _own_comment(connection, viewer: Viewer, comment_id: int):

@@ -51,10 +51,25 @@ _AUTHOR_BY = {
 }
 
 
+@dataclass(frozen=True)
+class Author:
+    """The viewer's author row as `ensure_author_row` left it."""
+
+    id: int
+    display_name: str
+
+
 def ensure_author(
     connection: Connection, viewer: Viewer, display_name: str | None = None, email: str | None = None
 ) -> int:
-    """The viewer's author id, created on first write; a guest's new name or e-mail replaces the old."""
+    """The viewer's author id, created on first write."""
+    return ensure_author_row(connection, viewer, display_name, email).id
+
+
+def ensure_author_row(
+    connection: Connection, viewer: Viewer, display_name: str | None = None, email: str | None = None
+) -> Author:
+    """The viewer's author row, created on first write; a guest's new name or e-mail replaces the old."""
     if viewer.account_id is not None:
         account = connection.execute(_ACCOUNT_PROFILE, {"key": viewer.account_id}).one()
         column, key = "account_id", viewer.account_id
@@ -78,4 +93,4 @@ def ensure_author(
         changes["email"] = email
     if changes:
         connection.execute(update(authors).where(authors.c.id == row.id).values(**changes))
-    return row.id
+    return Author(row.id, changes.get("display_name", row.display_name))
