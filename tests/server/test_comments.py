@@ -63,6 +63,11 @@ def test_engine_sees_story_parent_and_author_history(server, client, story):
     assert seen.parent_text == "first words"
     assert seen.story.title == "Council budget" and seen.story.closed is False
     assert seen.author.approved == 1 and seen.author.recent_texts == ("first words",)
+    for body in ("held back [hold]", "gone [reject]", "latest"):
+        post(client, story["id"], body)
+    author = server.engine.seen[-1].author
+    assert (author.approved, author.held, author.rejected) == (2, 1, 1)
+    assert author.recent_texts == ("gone [reject]", "held back [hold]", "replying", "first words")
 
 
 def test_held_and_rejected_comments_stay_out_of_the_thread_but_are_logged(server, client, story):
@@ -190,6 +195,8 @@ def test_registered_reader_comments_under_account_name(server, story):
     assert response.json()["account"]["username"] == "reader1"
     comment = post(reader, story["id"], "signed in", author_name="Someone Else").json()
     assert comment["author"] == {"name": "Rita Reader", "registered": True}
+    post(reader, story["id"], "signed in again")
+    assert server.engine.seen[-1].author.recent_texts == ("signed in",)
     again = server.reader()
     assert again.post("/api/v1/session", json={"username": "reader1", "password": "wrong password"}).status_code == 401
     assert again.post("/api/v1/session", json={"username": "reader1", "password": "long enough"}).status_code == 200

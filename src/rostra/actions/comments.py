@@ -101,21 +101,30 @@ def comment_json(row, viewer_author_id: int | None, edit_window_seconds: int, ow
     return data
 
 
-def _engine_input(connection, story, parent, author_id: int | None, text: str) -> CommentInput:
-    history = AuthorHistory()
-    if author_id is not None:
-        by_status, recent = author_history(connection, author_id)
-        history = AuthorHistory(
-            approved=by_status.get("approved", 0),
-            held=sum(by_status.get(status, 0) for status in HELD_STATUSES),
-            rejected=by_status.get("rejected", 0),
-            recent_texts=recent,
-        )
+History = tuple[dict[str, int], tuple[str, ...]]  # counts by status, latest texts (as author_history gives)
+
+
+def _viewer_history(connection, viewer: Viewer) -> History:
+    """The viewer's author history, found by their session key in the same query."""
+    if viewer.is_new:
+        return {}, ()
+    if viewer.account_id is not None:
+        return author_history(connection, viewer.account_id, author_key="account_id")
+    return author_history(connection, viewer.guest_key, author_key="guest_key")
+
+
+def _engine_input(story, parent, history: History, text: str) -> CommentInput:
+    by_status, recent = history
     return CommentInput(
         text=text,
         story=StoryContext(title=story.title, text=story.text, closed=story.closed),
         parent_text=parent.body_markdown if parent is not None else None,
-        author=history,
+        author=AuthorHistory(
+            approved=by_status.get("approved", 0),
+            held=sum(by_status.get(status, 0) for status in HELD_STATUSES),
+            rejected=by_status.get("rejected", 0),
+            recent_texts=recent,
+        ),
     )
 
 
@@ -151,7 +160,7 @@ def post_comment(
                     f"comment {parent_id} belongs to another story; a reply must stay in its parent's story",
                     field="parent_id",
                 )
-        comment_input = _engine_input(connection, story, parent, find_author_id(connection, viewer), text)
+        comment_input = _engine_input(story, parent, _viewer_history(connection, viewer), text)
     moderated = moderated_columns(engine, comment_input)
 
     def insert_comment(connection) -> SimpleNamespace:
@@ -221,7 +230,7 @@ def edit_comment(
         if story.closed:
             raise StoryClosed("this story no longer takes comments", field="story_id")
         parent = get_comment(connection, row.parent_id) if row.parent_id is not None else None
-        comment_input = _engine_input(connection, story, parent, row.author_id, text)
+        comment_input = _engine_input(story, parent, author_history(connection, row.author_id), text)
     moderated = moderated_columns(engine, comment_input)
 
     def replace_text(connection):

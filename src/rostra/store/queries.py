@@ -6,7 +6,21 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from functools import cache
 
-from sqlalchemy import Connection, Integer, Row, and_, any_, bindparam, exists, func, insert, or_, select
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Row,
+    and_,
+    any_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from rostra.store.tables import authors, comments, stories
@@ -196,24 +210,44 @@ def approved_counts(connection: Connection, story_ids: Iterable[int]) -> dict[in
     return dict(connection.execute(query).all())
 
 
-_STATUS_COUNTS = (
-    select(comments.c.status, func.count())
-    .where(comments.c.author_id == bindparam("author_id"))
-    .group_by(comments.c.status)
-)
-_RECENT_TEXTS = (
-    select(comments.c.body_markdown)
-    .where(comments.c.author_id == bindparam("author_id"), comments.c.status != "deleted")
-    .order_by(comments.c.id.desc())
-    .limit(RECENT_TEXTS)
-)
+@cache
+def _author_history_statement(author_key: str):
+    """The author's comment counts by status and latest texts in one round trip: rows with a status
+    carry its count, rows without one carry a recent text and its id. `author_key` names how the
+    bound `key` finds the author: "id", or the authors column "account_id" or "guest_key"."""
+    if author_key == "id":
+        author_id = bindparam("key")
+    else:
+        author_id = select(authors.c.id).where(authors.c[author_key] == bindparam("key")).scalar_subquery()
+    counts = (
+        select(comments.c.status, func.count().label("count"), null().label("text"), null().label("id"))
+        .where(comments.c.author_id == author_id)
+        .group_by(comments.c.status)
+    )
+    recent = (
+        select(comments.c.body_markdown, comments.c.id)
+        .where(comments.c.author_id == author_id, comments.c.status != "deleted")
+        .order_by(comments.c.id.desc())
+        .limit(RECENT_TEXTS)
+        .subquery()
+    )
+    return union_all(counts, select(null(), null(), recent.c.body_markdown, recent.c.id))
 
 
-def author_history(connection: Connection, author_id: int) -> tuple[dict[str, int], tuple[str, ...]]:
-    """How the author's earlier comments fared, and their latest texts (for repeat-spam checks)."""
-    parameters = {"author_id": author_id}
-    by_status = dict(connection.execute(_STATUS_COUNTS, parameters).all())
-    return by_status, tuple(connection.execute(_RECENT_TEXTS, parameters).scalars())
+def author_history(
+    connection: Connection, key: int | str, author_key: str = "id"
+) -> tuple[dict[str, int], tuple[str, ...]]:
+    """How the author's earlier comments fared, and their latest texts, newest first (for repeat-spam
+    checks); nothing for an author not yet in the database."""
+    by_status: dict[str, int] = {}
+    recent: list[tuple[int, str]] = []
+    for status, count, text, comment_id in connection.execute(_author_history_statement(author_key), {"key": key}):
+        if status is not None:
+            by_status[status] = count
+        else:
+            recent.append((comment_id, text))
+    recent.sort(reverse=True)
+    return by_status, tuple(text for _, text in recent)
 
 
 @cache
