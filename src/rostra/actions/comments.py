@@ -32,6 +32,7 @@ from rostra.store.queries import (
     first_replies,
     get_comment,
     get_story,
+    get_story_and_parent,
     insert_returning_id,
     page_of_children,
     sort_key,
@@ -113,12 +114,12 @@ def _viewer_history(connection, viewer: Viewer) -> History:
     return author_history(connection, viewer.guest_key, author_key="guest_key")
 
 
-def _engine_input(story, parent, history: History, text: str) -> CommentInput:
+def _engine_input(story, parent_text: str | None, history: History, text: str) -> CommentInput:
     by_status, recent = history
     return CommentInput(
         text=text,
         story=StoryContext(title=story.title, text=story.text, closed=story.closed),
-        parent_text=parent.body_markdown if parent is not None else None,
+        parent_text=parent_text,
         author=AuthorHistory(
             approved=by_status.get("approved", 0),
             held=sum(by_status.get(status, 0) for status in HELD_STATUSES),
@@ -145,22 +146,20 @@ def post_comment(
     author_name, author_email = _clean_author(author_name, author_email, limits)
     html = render_comment(text)
     with store.read() as connection:
-        story = get_story(connection, story_id)
+        story = get_story_and_parent(connection, story_id, parent_id)
         if story is None:
             raise NotFound(f"no story {story_id}", field="story_id")
         if story.closed:
             raise StoryClosed("this story no longer takes comments", field="story_id")
-        parent = None
         if parent_id is not None:
-            parent = get_comment(connection, parent_id)
-            if parent is None or parent.status != "approved":
+            if story.parent_status != "approved":
                 raise InvalidInput(f"there is no comment {parent_id} to reply to", field="parent_id")
-            if parent.story_id != story_id:
+            if story.parent_story_id != story_id:
                 raise InvalidInput(
                     f"comment {parent_id} belongs to another story; a reply must stay in its parent's story",
                     field="parent_id",
                 )
-        comment_input = _engine_input(story, parent, _viewer_history(connection, viewer), text)
+        comment_input = _engine_input(story, story.parent_text, _viewer_history(connection, viewer), text)
     moderated = moderated_columns(engine, comment_input)
 
     def insert_comment(connection) -> SimpleNamespace:
@@ -172,7 +171,7 @@ def post_comment(
         values = {
             "story_id": story_id,
             "parent_id": parent_id,
-            "depth": parent.depth + 1 if parent is not None else 0,
+            "depth": story.parent_depth + 1 if parent_id is not None else 0,
             "author_id": author.id,
             "body_markdown": text,
             "body_html": html,
@@ -226,11 +225,10 @@ def edit_comment(
             )
         if row.status == "withheld":
             raise Forbidden("a moderator withheld this comment; it can no longer be edited", field="comment_id")
-        story = get_story(connection, row.story_id)
+        story = get_story_and_parent(connection, row.story_id, row.parent_id)
         if story.closed:
             raise StoryClosed("this story no longer takes comments", field="story_id")
-        parent = get_comment(connection, row.parent_id) if row.parent_id is not None else None
-        comment_input = _engine_input(story, parent, author_history(connection, row.author_id), text)
+        comment_input = _engine_input(story, story.parent_text, author_history(connection, row.author_id), text)
     moderated = moderated_columns(engine, comment_input)
 
     def replace_text(connection):

@@ -121,6 +121,26 @@ def _first_replies_statement(dialect_name: str):
     return select(ranked).where(ranked.c.position <= bindparam("limit")).order_by(ranked.c.id)
 
 
+_STORY_AND_PARENT = (
+    select(
+        stories,
+        comments.c.id.label("parent_id"),
+        comments.c.story_id.label("parent_story_id"),
+        comments.c.depth.label("parent_depth"),
+        comments.c.status.label("parent_status"),
+        comments.c.body_markdown.label("parent_text"),
+    )
+    .select_from(stories.outerjoin(comments, comments.c.id == bindparam("parent_id")))
+    .where(stories.c.id == bindparam("story_id"))
+)
+
+
+def get_story_and_parent(connection: Connection, story_id: int, parent_id: int | None) -> Row | None:
+    """A story and the comment a reply is meant for (its `parent_*` columns, all None when there is no
+    such comment), in one round trip; None when the story does not exist."""
+    return connection.execute(_STORY_AND_PARENT, {"story_id": story_id, "parent_id": parent_id}).first()
+
+
 def get_comment(connection: Connection, comment_id: int) -> Row | None:
     return connection.execute(_COMMENT_BY_ID, {"comment_id": comment_id}).first()
 
