@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import socket
 import time
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable
@@ -191,6 +192,13 @@ async def run_cell(clients: list[Client], operation: Operation, warmup_s: float,
     for client in clients:
         await client.close()
     return run
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now, for the server a benchmark starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def percentile(values: list[float], fraction: float) -> float | None:

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _load import Client, percentile, run_cell
+from _load import Client, free_port, percentile, run_cell
 
 from rostra.actions.apikeys import create_key
 from rostra.store import Store
@@ -57,7 +57,7 @@ def main() -> int:
         store.migrate()
         key = create_key(store, "bench", requests_per_minute=0).secret
         store.close()
-        port = _free_port()
+        port = free_port()
         server = _start_server(database, port, args.workers, Path(folder) / "server.log")
         try:
             rows = [asyncio.run(_measure(port, key, clients, args.warmup, args.seconds)) for clients in levels]
@@ -103,12 +103,6 @@ def _start_server(database: str, port: int, workers: int, log_path: Path) -> sub
         time.sleep(0.2)
     server.terminate()
     sys.exit("analyze-server did not start in 120 s")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import statistics
 import sys
 import time
 
+from _load import percentile
 from rostra.moderation.learned import LearnedScorer
 from rostra.moderation import CommentInput, Engine, StoryContext
 
@@ -82,11 +83,6 @@ def latencies_ms(function, items: list) -> tuple[list[float], list[float]]:
         cpu_times.append((time.process_time() - cpu) * 1000)
         wall_times.append((time.perf_counter() - wall) * 1000)
     return wall_times, cpu_times
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def peak_memory_mib() -> float:

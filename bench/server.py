@@ -32,7 +32,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -54,7 +53,7 @@ from rostra.store import tables
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _load import REQUEST_TIMEOUT_S, Client, HttpError, Response, percentile, run_cell  # noqa: E402
+from _load import REQUEST_TIMEOUT_S, Client, HttpError, Response, free_port, percentile, run_cell  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / ".work" / "bench-server"
@@ -138,12 +137,6 @@ def write_story(load: str, clients: int) -> str:
 
 
 # --------------------------------------------------------------------------- processes
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def session_cpu_seconds(session_id: int) -> float:

@@ -10,7 +10,6 @@ import hashlib
 import hmac
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -24,12 +23,6 @@ from rostra.cli import main
 
 ROSTRA = [sys.executable, "-c", "import sys; from rostra.cli import main; sys.exit(main())"]
 CORAL_SECRET = "empsec_privacy_test"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start(command: list[str], log_path: Path, base_url: str) -> subprocess.Popen:
@@ -50,11 +43,11 @@ def start(command: list[str], log_path: Path, base_url: str) -> subprocess.Popen
 
 
 @pytest.mark.parametrize("command", ["analyze-server", "serve"])
-def test_nothing_of_a_do_not_store_request_reaches_the_log_or_the_database(tmp_path, capsys, command):
+def test_nothing_of_a_do_not_store_request_reaches_the_log_or_the_database(tmp_path, capsys, command, free_port):
     database = f"sqlite:///{tmp_path / 'rostra.db'}"
     assert main(["apikey", "--database-url", database, "create", "--name", "privacy"]) == 0
     key = capsys.readouterr().out.strip().splitlines()[-1]
-    port = free_port()
+    port = free_port
     base_url = f"http://127.0.0.1:{port}"
     arguments = ["--database-url", database, "--port", str(port)]
     if command == "serve":

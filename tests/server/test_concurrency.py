@@ -4,7 +4,6 @@ within one process and across two uvicorn worker processes on a real port."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -52,12 +51,6 @@ def test_concurrent_creates_in_one_process(server, story):
         assert readers[reader_index].patch(f"/api/v1/comments/{answer['id']}", json={"body": "mine"}).status_code == 200
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _children(pid: int) -> list[int]:
     children = []
     for entry in Path("/proc").iterdir():
@@ -72,13 +65,13 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.fixture
-def two_workers(database, tmp_path):
+def two_workers(database, tmp_path, free_port):
     """`uvicorn --workers 2` on a free 127.0.0.1 port, over this test's database (fake engine)."""
     settings = make_settings(database, tmp_path)
     store = database.store()
     prepare(store, settings)
     store.close()
-    port = _free_port()
+    port = free_port
     environment = {**os.environ, **settings.environment(), "PYTHONPATH": str(Path(__file__).parent)}
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "server_support:app_with_fake_engine", "--factory", "--workers", "2",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,12 +20,6 @@ from rostra.store.tables import comments, moderation_log
 ROSTRA = str(Path(sys.executable).with_name("rostra"))
 BENIGN = "Thanks for laying out where the money goes; I had no idea the library budget was so small."
 ABUSIVE = "You are a worthless idiot and I will find you and kill you."
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _start(folder: Path, port: int, *options: str) -> subprocess.Popen:
@@ -53,8 +46,8 @@ def _stop(process: subprocess.Popen) -> None:
     process.wait(timeout=30)
 
 
-def test_serve_on_a_fresh_folder(tmp_path):
-    port = _free_port()
+def test_serve_on_a_fresh_folder(tmp_path, free_port):
+    port = free_port
     server = _start(tmp_path, port)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -93,8 +86,8 @@ def test_serve_on_a_fresh_folder(tmp_path):
         _stop(again)
 
 
-def test_serve_with_two_workers_shares_one_database(tmp_path):
-    port = _free_port()
+def test_serve_with_two_workers_shares_one_database(tmp_path, free_port):
+    port = free_port
     server = _start(tmp_path, port, "--workers", "2", "--no-demo", "--allowed-origins", "https://news.example")
     try:
         readers = [httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) for _ in range(4)]
