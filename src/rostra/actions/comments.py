@@ -20,7 +20,13 @@ from rostra.actions.errors import (
     StoryClosed,
 )
 from rostra.actions.identity import Viewer, ensure_author_row, find_author_id
-from rostra.actions.moderation import ENGINE_ACTOR, ModerationEngine, log_status, moderated_columns
+from rostra.actions.moderation import (
+    ENGINE_ACTOR,
+    ModerationEngine,
+    check_author_may_edit,
+    log_status,
+    moderated_columns,
+)
 from rostra.moderation import AuthorHistory, CommentInput, StoryContext
 from rostra.render import render_comment
 from rostra.store import Store
@@ -223,8 +229,7 @@ def edit_comment(
                 f"comments can be edited for {limits.edit_window_seconds} seconds after posting",
                 field="comment_id",
             )
-        if row.status == "withheld":
-            raise Forbidden("a moderator withheld this comment; it can no longer be edited", field="comment_id")
+        check_author_may_edit(connection, comment_id, row.status)
         story = get_story_and_parent(connection, row.story_id, row.parent_id)
         if story.closed:
             raise StoryClosed("this story no longer takes comments", field="story_id")
@@ -233,6 +238,7 @@ def edit_comment(
 
     def replace_text(connection):
         current = _own_comment(connection, viewer, comment_id)
+        check_author_may_edit(connection, comment_id, current.status)  # a decision made meanwhile stands
         connection.execute(
             update(comments)
             .where(comments.c.id == comment_id)

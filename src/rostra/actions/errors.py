@@ -56,6 +56,12 @@ class EditWindowClosed(ActionError):
     title = "Edit window closed"
 
 
+class DecisionFinal(ActionError):
+    status = 403
+    slug = "decision-final"
+    title = "Moderator decision is final"
+
+
 class Conflict(ActionError):
     status = 409
     slug = "conflict"

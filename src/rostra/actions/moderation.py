@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
-from rostra.actions.errors import InvalidInput, NotFound
+from rostra.actions.errors import DecisionFinal, InvalidInput, NotFound
 from rostra.moderation import CommentInput, Verdict
 from rostra.store import Store
 from rostra.store.queries import utcnow
@@ -19,6 +19,8 @@ log = logging.getLogger("rostra.moderation")
 ENGINE_ACTOR = "rostra-engine"
 DECISION_STATUS = {"approve": "approved", "hold": "pending", "reject": "rejected"}
 MODERATOR_STATUSES = ("pending", "approved", "rejected", "withheld")
+# Statuses an author's edit can never leave: re-scoring the new text must not overturn a refusal.
+FINAL_AGAINST_AUTHOR = ("rejected", "withheld")
 MAX_NOTE_CHARS = 1000
 _LOG_ENTRY = insert(moderation_log)
 
@@ -52,6 +54,24 @@ def log_status(
             "created_at": utcnow(),
         },
     )
+
+
+_LATEST_ACTOR = (
+    select(moderation_log.c.actor)
+    .where(moderation_log.c.comment_id == bindparam("comment_id"))
+    .order_by(moderation_log.c.id.desc())
+    .limit(1)
+)
+
+
+def check_author_may_edit(connection: Connection, comment_id: int, status: str) -> None:
+    """Refuse an author's edit that would overturn a decision: a rejected or withheld comment stays
+    so, and so does one a moderator (not the engine) put on hold. An engine hold may still be fixed
+    by the author, and any comment may still be deleted by its author."""
+    if status in FINAL_AGAINST_AUTHOR:
+        raise DecisionFinal(f"this comment was {status}; it can no longer be edited", field="comment_id")
+    if status == "pending" and connection.execute(_LATEST_ACTOR, {"comment_id": comment_id}).scalar() != ENGINE_ACTOR:
+        raise DecisionFinal("a moderator is reviewing this comment; it can no longer be edited", field="comment_id")
 
 
 def moderated_columns(engine: ModerationEngine, comment: CommentInput) -> dict:
