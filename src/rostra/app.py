@@ -1,4 +1,5 @@
-"""`create_app(settings)` builds the whole server: API, offline docs, guards, Perspective and Coral routes."""
+"""`create_app(runtime)` builds the whole server over one Runtime: API, pages, guards, Perspective
+and Coral routes. `build_app(settings)` makes the runtime too; both servers and the tests use them."""
 
 from __future__ import annotations
 
@@ -7,56 +8,32 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from itsdangerous import URLSafeTimedSerializer
 
 from rostra import __version__
 from rostra.actions.moderation import ModerationEngine
-from rostra.actions.setup import prepare
 from rostra.api import accounts, comments, coral, docs, perspective, problems, stories
-from rostra.api.deps import Services
-from rostra.config import Settings, ensure_secret_key
+from rostra.config import Settings
 from rostra.guards.body_limit import BodyLimitMiddleware
-from rostra.guards.ratelimit import RateLimiter, limiter_for
-from rostra.store import Store
+from rostra.guards.ratelimit import RateLimiter
+from rostra.runtime import Runtime
 
 log = logging.getLogger("rostra")
 
 
-def default_engine_loader(settings: Settings):
-    """Loads the shipped moderation model with the configured policy (validated right away)."""
-    from rostra.moderation import Engine, Policy
-
-    policy = Policy.from_mapping(settings.moderation)
-    return lambda: Engine.default(policy)
-
-
-def create_app(
-    settings: Settings | None = None,
-    *,
-    engine: ModerationEngine | None = None,
-    limiter: RateLimiter | None = None,
-    migrate: bool = True,
-) -> FastAPI:
-    """The server; `engine` and `limiter` replace the real ones (tests), `migrate=False` skips setup."""
-    settings = settings or Settings.load()
-    store = Store(settings.resolved_database_url, sqlite_synchronous=settings.sqlite_synchronous)
-    if migrate:
-        prepare(store, settings)
-    load_engine = (lambda: engine) if engine is not None else default_engine_loader(settings)
-    services = Services(
-        settings=settings,
-        store=store,
-        limiter=limiter or limiter_for(settings.redis_url),
-        sessions=URLSafeTimedSerializer(ensure_secret_key(settings), salt="rostra-session"),
-        load_engine=load_engine,
-    )
-
+def _lifespan(runtime: Runtime):
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        services.engine  # load the model before the first comment arrives, not during it
+        runtime.warm_up()
+        runtime.start()
         yield
-        store.close()
+        runtime.close()
 
+    return lifespan
+
+
+def create_app(runtime: Runtime) -> FastAPI:
+    """The comment server over `runtime`; the app closes the runtime when it shuts down."""
+    settings = runtime.settings
     app = FastAPI(
         title="Rostra",
         version=__version__,
@@ -64,9 +41,9 @@ def create_app(
         "`{type, title, status, detail, field}`.",
         docs_url=None,
         redoc_url=None,
-        lifespan=lifespan,
+        lifespan=_lifespan(runtime),
     )
-    app.state.services = services
+    app.state.runtime = runtime
     problems.install(app)
     for router in (stories.router, comments.router, accounts.router, docs.router, perspective.router, coral.router):
         app.include_router(router)
@@ -87,6 +64,19 @@ def create_app(
     return app
 
 
+def build_app(
+    settings: Settings | None = None,
+    *,
+    engine: ModerationEngine | None = None,
+    limiter: RateLimiter | None = None,
+    migrate: bool = True,
+) -> FastAPI:
+    """The server with a runtime of its own; `engine` and `limiter` replace the real ones (tests),
+    `migrate=False` skips setup (worker processes of a server that already migrated)."""
+    return create_app(Runtime.from_settings(settings or Settings.load(), engine=engine, limiter=limiter,
+                                            migrate=migrate))
+
+
 def app_from_environment() -> FastAPI:
     """Factory for uvicorn workers: settings come from `ROSTRA_*` variables set by `rostra serve`."""
-    return create_app(Settings.load(), migrate=False)
+    return build_app(Settings.load(), migrate=False)

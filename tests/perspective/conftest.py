@@ -79,10 +79,10 @@ def analyze_server(settings: Settings):
 
 
 def full_server(settings: Settings):
-    from rostra.app import create_app
+    from rostra.app import build_app
 
-    app = create_app(settings)
-    return serve(app, app.state.services.store)
+    app = build_app(settings)
+    return serve(app, app.state.runtime.store)
 
 
 SERVERS = {"analyze-server": analyze_server, "serve": full_server}

@@ -25,8 +25,12 @@ class Server:
     clients: list[TestClient]
 
     @property
+    def runtime(self):
+        return self.app.state.runtime
+
+    @property
     def store(self) -> Store:
-        return self.app.state.services.store
+        return self.runtime.store
 
     def reader(self, **headers) -> TestClient:
         client = TestClient(self.app, headers=headers)
@@ -38,14 +42,14 @@ class Server:
 @pytest.fixture
 def make_server(database, tmp_path) -> Iterator[Callable[..., Server]]:
     """Builds the app over this test's database; keyword arguments override settings."""
-    from rostra.app import create_app
+    from rostra.app import build_app
 
     servers: list[Server] = []
 
     def build(engine=None, limiter=None, real_engine: bool = False, **values) -> Server:
         """`real_engine=True` runs the shipped moderation engine instead of the fake one."""
         engine = None if real_engine else engine or FakeEngine()
-        app = create_app(make_settings(database, tmp_path, **values), engine=engine, limiter=limiter)
+        app = build_app(make_settings(database, tmp_path, **values), engine=engine, limiter=limiter)
         server = Server(app, engine, [])
         servers.append(server)
         return server
@@ -54,7 +58,7 @@ def make_server(database, tmp_path) -> Iterator[Callable[..., Server]]:
     for server in servers:
         for client in server.clients:
             client.__exit__(None, None, None)
-        server.store.close()
+        server.runtime.close()
 
 
 @pytest.fixture

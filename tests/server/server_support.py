@@ -43,9 +43,9 @@ def make_settings(database, tmp_path, **values) -> Settings:
 
 def app_with_fake_engine():
     """uvicorn factory for worker processes: settings from ROSTRA_* variables, the fake engine."""
-    from rostra.app import create_app
+    from rostra.app import build_app
 
-    return create_app(Settings.load(), engine=FakeEngine(), migrate=False)
+    return build_app(Settings.load(), engine=FakeEngine(), migrate=False)
 
 
 def post(client, story_id: int, body: str, **fields):

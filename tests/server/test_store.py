@@ -10,7 +10,10 @@ import pytest
 from sqlalchemy import inspect, insert, select, text
 
 from rostra.actions.errors import Conflict
+from alembic.script import ScriptDirectory
+
 from rostra.store import Store
+from rostra.store.database import _alembic_config
 from rostra.store.queries import utcnow
 from rostra.store.tables import metadata, sites
 
@@ -24,6 +27,7 @@ def test_migrations_create_every_table_and_the_api_keys_contract(database):
             columns = {column["name"]: column for column in inspector.get_columns("api_keys")}
             unique = {tuple(constraint["column_names"]) for constraint in inspector.get_unique_constraints("api_keys")}
             comment_columns = {column["name"] for column in inspector.get_columns("comments")}
+            migrated = {name: {column["name"] for column in inspector.get_columns(name)} for name in metadata.tables}
     finally:
         store.close()
     assert list(columns) == ["id", "name", "key_prefix", "key_hash", "created_at", "revoked_at",
@@ -31,6 +35,8 @@ def test_migrations_create_every_table_and_the_api_keys_contract(database):
     assert [name for name, column in columns.items() if column["nullable"]] == ["revoked_at", "requests_per_minute"]
     assert {("name",), ("key_hash",)} <= unique
     assert {"status", "moderation_reasons", "moderation_scores", "moderation_model"} <= comment_columns
+    # store/tables.py describes exactly what the migrations create
+    assert migrated == {name: set(table.columns.keys()) for name, table in metadata.tables.items()}
 
 
 def test_migrating_twice_changes_nothing(database):
@@ -39,7 +45,10 @@ def test_migrating_twice_changes_nothing(database):
         store.migrate()
         store.migrate()
         with store.read() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+            applied = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        heads = ScriptDirectory.from_config(_alembic_config()).get_heads()
+        assert len(heads) == 1, f"the migrations must form one chain, found heads {heads}"
+        assert applied == heads
     finally:
         store.close()
 
@@ -114,6 +123,9 @@ def test_several_processes_may_migrate_one_sqlite_file_at_once(tmp_path):
     store = Store(url)
     try:
         with store.read() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+            applied = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        heads = ScriptDirectory.from_config(_alembic_config()).get_heads()
+        assert len(heads) == 1, f"the migrations must form one chain, found heads {heads}"
+        assert applied == heads
     finally:
         store.close()

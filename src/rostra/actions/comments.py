@@ -6,9 +6,9 @@ import base64
 import binascii
 import json
 import re
-from dataclasses import dataclass
 from datetime import timedelta
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 
@@ -27,12 +27,11 @@ from rostra.actions.moderation import (
     log_status,
     moderated_columns,
 )
+from rostra.events import publish_on_commit
 from rostra.moderation import AuthorHistory, CommentInput, StoryContext
 from rostra.render import render_comment
-from rostra.store import Store
+from rostra.sites import SiteConfig
 from rostra.store.queries import (
-    HELD_STATUSES,
-    SORTS,
     as_utc,
     author_history,
     first_replies,
@@ -45,24 +44,16 @@ from rostra.store.queries import (
     utcnow,
 )
 from rostra.store.tables import MAX_ID, comments
+from rostra.vocabulary import HELD_STATUSES, MAX_COMMENTS_PER_ANSWER, SORTS
+
+if TYPE_CHECKING:
+    from rostra.runtime import Runtime
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 MAX_EMAIL_CHARS = 254
-MAX_REPLIES_PER_COMMENT = 10
-MAX_DEPTH = 5
-MAX_COMMENTS_PER_ANSWER = 500  # nested replies stop here; their `replies_cursor` leads on
 
 
-@dataclass(frozen=True)
-class Limits:
-    """The settings that bound what a reader may write."""
-
-    max_comment_chars: int
-    max_author_name_chars: int
-    edit_window_seconds: int
-
-
-def _clean_body(body: str, limits: Limits) -> str:
+def _clean_body(body: str, limits: SiteConfig) -> str:
     text = body.strip()
     if not text:
         raise InvalidInput("the comment is empty", field="body")
@@ -74,7 +65,7 @@ def _clean_body(body: str, limits: Limits) -> str:
     return text
 
 
-def _clean_author(name: str | None, email: str | None, limits: Limits) -> tuple[str | None, str | None]:
+def _clean_author(name: str | None, email: str | None, limits: SiteConfig) -> tuple[str | None, str | None]:
     name = (name or "").strip() or None
     if name is not None and len(name) > limits.max_author_name_chars:
         raise InvalidInput(f"at most {limits.max_author_name_chars} characters", field="author_name")
@@ -135,10 +126,13 @@ def _engine_input(story, parent_text: str | None, history: History, text: str) -
     )
 
 
+def _public(row) -> dict:
+    """The comment as any reader may see it (events carry this form; the status says who may)."""
+    return comment_json(row, None, 0)
+
+
 def post_comment(
-    store: Store,
-    engine: ModerationEngine,
-    limits: Limits,
+    runtime: Runtime,
     viewer: Viewer,
     story_id: int,
     body: str,
@@ -146,15 +140,17 @@ def post_comment(
     author_name: str | None = None,
     author_email: str | None = None,
     actor: str = ENGINE_ACTOR,
+    engine: ModerationEngine | None = None,
 ) -> dict:
-    """Store a new comment with the engine's verdict; the answer describes exactly this comment."""
-    text = _clean_body(body, limits)
-    author_name, author_email = _clean_author(author_name, author_email, limits)
-    html = render_comment(text)
-    with store.read() as connection:
+    """Store a new comment with the engine's verdict (the story's site's engine unless `engine` is
+    given); the answer describes exactly this comment."""
+    with runtime.store.read() as connection:
         story = get_story_and_parent(connection, story_id, parent_id)
         if story is None:
             raise NotFound(f"no story {story_id}", field="story_id")
+        site = runtime.site(story.site_id)
+        text = _clean_body(body, site)
+        author_name, author_email = _clean_author(author_name, author_email, site)
         if story.closed:
             raise StoryClosed("this story no longer takes comments", field="story_id")
         if parent_id is not None:
@@ -166,7 +162,8 @@ def post_comment(
                     field="parent_id",
                 )
         comment_input = _engine_input(story, story.parent_text, _viewer_history(connection, viewer), text)
-    moderated = moderated_columns(engine, comment_input)
+    html = render_comment(text)
+    moderated = moderated_columns(engine or runtime.engine_for(story.site_id), comment_input)
 
     def insert_comment(connection) -> SimpleNamespace:
         """Insert and log the comment; the answer is built from the inserted values, which are what
@@ -196,15 +193,18 @@ def post_comment(
             reasons=moderated["moderation_reasons"],
             model=moderated["moderation_model"],
         )
-        return SimpleNamespace(
+        row = SimpleNamespace(
             id=comment_id,
             author_name=author.display_name,
             author_registered=viewer.account_id is not None,
             **values,
         )
+        publish_on_commit(connection, "comment.created", site_id=story.site_id, story_id=story_id,
+                          payload={"comment": _public(row)})
+        return row
 
-    row = store.run_write(insert_comment)
-    return comment_json(row, row.author_id, limits.edit_window_seconds, own_view=True)
+    row = runtime.store.run_write(insert_comment)
+    return comment_json(row, row.author_id, site.edit_window_seconds, own_view=True)
 
 
 def _own_comment(connection, viewer: Viewer, comment_id: int):
@@ -216,25 +216,24 @@ def _own_comment(connection, viewer: Viewer, comment_id: int):
     return row
 
 
-def edit_comment(
-    store: Store, engine: ModerationEngine, limits: Limits, viewer: Viewer, comment_id: int, body: str
-) -> dict:
+def edit_comment(runtime: Runtime, viewer: Viewer, comment_id: int, body: str) -> dict:
     """Replace the author's own comment text within the edit window; the edit is moderated afresh."""
-    text = _clean_body(body, limits)
-    html = render_comment(text)
-    with store.read() as connection:
+    with runtime.store.read() as connection:
         row = _own_comment(connection, viewer, comment_id)
-        if utcnow() - as_utc(row.created_at) > timedelta(seconds=limits.edit_window_seconds):
+        story = get_story_and_parent(connection, row.story_id, row.parent_id)
+        site = runtime.site(story.site_id)
+        text = _clean_body(body, site)
+        if utcnow() - as_utc(row.created_at) > timedelta(seconds=site.edit_window_seconds):
             raise EditWindowClosed(
-                f"comments can be edited for {limits.edit_window_seconds} seconds after posting",
+                f"comments can be edited for {site.edit_window_seconds} seconds after posting",
                 field="comment_id",
             )
         check_author_may_edit(connection, comment_id, row.status)
-        story = get_story_and_parent(connection, row.story_id, row.parent_id)
         if story.closed:
             raise StoryClosed("this story no longer takes comments", field="story_id")
         comment_input = _engine_input(story, story.parent_text, author_history(connection, row.author_id), text)
-    moderated = moderated_columns(engine, comment_input)
+    html = render_comment(text)
+    moderated = moderated_columns(runtime.engine_for(story.site_id), comment_input)
 
     def replace_text(connection):
         current = _own_comment(connection, viewer, comment_id)
@@ -254,13 +253,16 @@ def edit_comment(
             model=moderated["moderation_model"],
             note="edited by its author",
         )
-        return get_comment(connection, comment_id)
+        edited = get_comment(connection, comment_id)
+        publish_on_commit(connection, "comment.edited", site_id=story.site_id, story_id=edited.story_id,
+                          payload={"comment": _public(edited), "previous_status": current.status})
+        return edited
 
-    row = store.run_write(replace_text)
-    return comment_json(row, row.author_id, limits.edit_window_seconds, own_view=True)
+    row = runtime.store.run_write(replace_text)
+    return comment_json(row, row.author_id, site.edit_window_seconds, own_view=True)
 
 
-def delete_comment(store: Store, viewer: Viewer, comment_id: int) -> None:
+def delete_comment(runtime: Runtime, viewer: Viewer, comment_id: int) -> None:
     """The author's own deletion: the text goes, the place in the thread stays while it has replies."""
 
     def mark_deleted(connection) -> None:
@@ -272,21 +274,25 @@ def delete_comment(store: Store, viewer: Viewer, comment_id: int) -> None:
         )
         log_status(connection, comment_id, f"author:{row.author_id}", row.status, "deleted",
                    note="deleted by its author")
+        site_id = get_story(connection, row.story_id).site_id
+        publish_on_commit(connection, "comment.deleted", site_id=site_id, story_id=row.story_id,
+                          payload={"comment_id": comment_id, "previous_status": row.status})
 
-    store.run_write(mark_deleted)
+    runtime.store.run_write(mark_deleted)
 
 
-def read_comment(store: Store, viewer: Viewer, comment_id: int, edit_window_seconds: int) -> dict:
+def read_comment(runtime: Runtime, viewer: Viewer, comment_id: int) -> dict:
     """One comment: approved ones for everyone, the author's own in any state but deleted."""
-    with store.read() as connection:
+    with runtime.store.read() as connection:
         row = get_comment(connection, comment_id)
         viewer_author_id = find_author_id(connection, viewer)
+        story = get_story(connection, row.story_id) if row is not None else None
     if row is None or row.status == "deleted":
         raise NotFound(f"no comment {comment_id}", field="comment_id")
     own = viewer_author_id is not None and row.author_id == viewer_author_id
     if row.status != "approved" and not own:
         raise NotFound(f"no comment {comment_id}", field="comment_id")
-    return comment_json(row, viewer_author_id, edit_window_seconds, own_view=own)
+    return comment_json(row, viewer_author_id, runtime.site(story.site_id).edit_window_seconds, own_view=own)
 
 
 def encode_cursor(story_id: int, parent_id: int | None, sort: str, after: list[int] | None) -> str:
@@ -319,10 +325,9 @@ def decode_cursor(cursor: str, story_id: int) -> tuple[int | None, str, list[int
 
 
 def list_comments(
-    store: Store,
+    runtime: Runtime,
     viewer: Viewer,
     story_id: int,
-    edit_window_seconds: int,
     sort: str = "newest",
     parent_id: int | None = None,
     cursor: str | None = None,
@@ -338,9 +343,11 @@ def list_comments(
     after = None
     if cursor:
         parent_id, sort, after = decode_cursor(cursor, story_id)
-    with store.read() as connection:
-        if get_story(connection, story_id) is None:
+    with runtime.store.read() as connection:
+        story = get_story(connection, story_id)
+        if story is None:
             raise NotFound(f"no story {story_id}", field="story_id")
+        edit_window_seconds = runtime.site(story.site_id).edit_window_seconds
         viewer_author_id = find_author_id(connection, viewer)
         rows = page_of_children(connection, story_id, parent_id, sort, after, limit + 1)
         has_more = len(rows) > limit

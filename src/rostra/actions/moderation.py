@@ -9,18 +9,16 @@ from typing import Protocol
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from rostra.actions.errors import DecisionFinal, InvalidInput, NotFound
+from rostra.events import publish_on_commit
 from rostra.moderation import CommentInput, Verdict
 from rostra.store import Store
-from rostra.store.queries import utcnow
+from rostra.store.queries import get_comment, get_story, utcnow
 from rostra.store.tables import comments, moderation_log
+from rostra.vocabulary import DECISION_STATUS, FINAL_MODERATOR_STATUSES, MODERATOR_STATUSES
 
 log = logging.getLogger("rostra.moderation")
 
 ENGINE_ACTOR = "rostra-engine"
-DECISION_STATUS = {"approve": "approved", "hold": "pending", "reject": "rejected"}
-MODERATOR_STATUSES = ("pending", "approved", "rejected", "withheld")
-# Statuses an author's edit can never leave: re-scoring the new text must not overturn a refusal.
-FINAL_AGAINST_AUTHOR = ("rejected", "withheld")
 MAX_NOTE_CHARS = 1000
 _LOG_ENTRY = insert(moderation_log)
 
@@ -68,7 +66,7 @@ def check_author_may_edit(connection: Connection, comment_id: int, status: str) 
     """Refuse an author's edit that would overturn a decision: a rejected or withheld comment stays
     so, and so does one a moderator (not the engine) put on hold. An engine hold may still be fixed
     by the author, and any comment may still be deleted by its author."""
-    if status in FINAL_AGAINST_AUTHOR:
+    if status in FINAL_MODERATOR_STATUSES:
         raise DecisionFinal(f"this comment was {status}; it can no longer be edited", field="comment_id")
     if status == "pending" and connection.execute(_LATEST_ACTOR, {"comment_id": comment_id}).scalar() != ENGINE_ACTOR:
         raise DecisionFinal("a moderator is reviewing this comment; it can no longer be edited", field="comment_id")
@@ -113,7 +111,19 @@ def set_status(store: Store, comment_id: int, status: str, actor: str, note: str
             raise NotFound(f"no comment {comment_id}", field="comment_id")
         connection.execute(update(comments).where(comments.c.id == comment_id).values(status=status))
         log_status(connection, comment_id, actor, previous, status, note=note)
+        publish_status_change(connection, comment_id, previous)
     return previous
+
+
+def publish_status_change(connection: Connection, comment_id: int, previous: str) -> None:
+    """Announce a comment's new status after commit, with the comment as readers would see it (so a
+    page can add a newly approved comment or take away a rejected one)."""
+    from rostra.actions.comments import comment_json
+
+    row = get_comment(connection, comment_id)
+    publish_on_commit(connection, "comment.status", site_id=get_story(connection, row.story_id).site_id,
+                      story_id=row.story_id,
+                      payload={"comment": comment_json(row, None, 0), "previous_status": previous})
 
 
 def moderation_history(store: Store, comment_id: int) -> list[dict]:

@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from rostra.actions.errors import InvalidInput, NotFound
 from rostra.actions.identity import Viewer, ensure_author, find_author_id
+from rostra.events import publish_on_commit
 from rostra.store import Store
 from rostra.store.queries import insert_ignoring_duplicates, utcnow
-from rostra.store.tables import comments, reactions
+from rostra.store.tables import comments, reactions, stories
+from rostra.vocabulary import REACTION_KINDS
 
-REACTION_KINDS = ("like", "insightful", "funny", "agree", "disagree")
+_APPROVED_COMMENT = (
+    select(comments.c.story_id, stories.c.site_id)
+    .join_from(comments, stories, comments.c.story_id == stories.c.id)
+    .where(comments.c.id == bindparam("comment_id"), comments.c.status == "approved")
+)
 
 
-def _approved_comment(connection, comment_id: int) -> None:
-    status = connection.execute(select(comments.c.status).where(comments.c.id == comment_id)).scalar_one_or_none()
-    if status != "approved":
+def _approved_comment(connection, comment_id: int):
+    """The comment's story and site; NotFound unless readers can see it."""
+    found = connection.execute(_APPROVED_COMMENT, {"comment_id": comment_id}).first()
+    if found is None:
         raise NotFound(f"no comment {comment_id}", field="comment_id")
+    return found
 
 
-def _count(connection, comment_id: int) -> int:
-    return connection.execute(select(comments.c.reaction_count).where(comments.c.id == comment_id)).scalar_one()
+def _counted(connection, comment_id: int, kind: str | None, found) -> dict:
+    """The answer, and the new count announced to open pages after commit."""
+    count = connection.execute(select(comments.c.reaction_count).where(comments.c.id == comment_id)).scalar_one()
+    publish_on_commit(connection, "reaction.changed", site_id=found.site_id, story_id=found.story_id,
+                      payload={"comment_id": comment_id, "reaction_count": count})
+    return {"comment_id": comment_id, "kind": kind, "reaction_count": count}
 
 
 def react(store: Store, viewer: Viewer, comment_id: int, kind: str) -> dict:
@@ -29,7 +41,7 @@ def react(store: Store, viewer: Viewer, comment_id: int, kind: str) -> dict:
         raise InvalidInput(f"must be one of {', '.join(REACTION_KINDS)}", field="kind")
 
     def set_reaction(connection) -> dict:
-        _approved_comment(connection, comment_id)
+        found = _approved_comment(connection, comment_id)
         author_id = ensure_author(connection, viewer)
         added = insert_ignoring_duplicates(
             connection,
@@ -49,7 +61,7 @@ def react(store: Store, viewer: Viewer, comment_id: int, kind: str) -> dict:
                 .where(reactions.c.comment_id == comment_id, reactions.c.author_id == author_id)
                 .values(kind=kind)
             )
-        return {"comment_id": comment_id, "kind": kind, "reaction_count": _count(connection, comment_id)}
+        return _counted(connection, comment_id, kind, found)
 
     return store.run_write(set_reaction)
 
@@ -58,7 +70,7 @@ def unreact(store: Store, viewer: Viewer, comment_id: int) -> dict:
     """Take the reader's reaction back; doing it twice is harmless."""
 
     def remove_reaction(connection) -> dict:
-        _approved_comment(connection, comment_id)
+        found = _approved_comment(connection, comment_id)
         author_id = find_author_id(connection, viewer)
         removed = author_id is not None and connection.execute(
             delete(reactions).where(reactions.c.comment_id == comment_id, reactions.c.author_id == author_id)
@@ -69,6 +81,6 @@ def unreact(store: Store, viewer: Viewer, comment_id: int) -> dict:
                 .where(comments.c.id == comment_id)
                 .values(reaction_count=comments.c.reaction_count - 1)
             )
-        return {"comment_id": comment_id, "kind": None, "reaction_count": _count(connection, comment_id)}
+        return _counted(connection, comment_id, None, found)
 
     return store.run_write(remove_reaction)

@@ -8,7 +8,8 @@ from rostra.actions.errors import InvalidInput, NotFound
 from rostra.actions.identity import Viewer, ensure_author
 from rostra.store import Store
 from rostra.store.queries import insert_ignoring_duplicates, utcnow
-from rostra.store.tables import REPORT_REASONS, comments, reports
+from rostra.store.tables import comments, reports
+from rostra.vocabulary import REPORT_REASONS
 
 MAX_NOTE_CHARS = 1000
 

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from rostra.actions.comments import Limits, post_comment
+from typing import TYPE_CHECKING
+
+from rostra.actions.comments import post_comment
 from rostra.actions.identity import Viewer
-from rostra.actions.stories import DEFAULT_SITE, ensure_site, get_or_create_story
+from rostra.actions.sites import ensure_site
+from rostra.actions.stories import DEFAULT_SITE, get_or_create_story
 from rostra.config import Settings
 from rostra.moderation import CommentInput, Verdict
 from rostra.store import Store
 from rostra.store.tables import stories
+
+if TYPE_CHECKING:
+    from rostra.runtime import Runtime
 
 DEMO_ACTOR = "rostra-setup"
 DEMO_PATH = "/rostra-demo"
@@ -37,27 +43,26 @@ def prepare(store: Store, settings: Settings) -> int:
     return ensure_site(store, DEFAULT_SITE, settings.allowed_origins)
 
 
-def create_demo(store: Store, settings: Settings) -> int | None:
+def create_demo(runtime: Runtime) -> int | None:
     """Add the demo story and comments when the database has no story yet; returns its id."""
+    store, settings = runtime.store, runtime.settings
     with store.read() as connection:
         if connection.execute(select(func.count()).select_from(stories)).scalar_one():
             return None
     story, created = get_or_create_story(store, settings.allowed_origins[0] + DEMO_PATH, DEMO_TITLE, DEMO_TEXT)
     if not created:
         return None
-    limits = Limits(settings.max_comment_chars, settings.max_author_name_chars, settings.edit_window_seconds)
     posted: list[int] = []
     for index, (name, body, parent_index) in enumerate(DEMO_COMMENTS):
         comment = post_comment(
-            store,
-            _ApproveDemo(),
-            limits,
+            runtime,
             Viewer(guest_key=f"rostra-demo-{index}"),
             story["id"],
             body,
             parent_id=posted[parent_index] if parent_index is not None else None,
             author_name=name,
             actor=DEMO_ACTOR,
+            engine=_ApproveDemo(),
         )
         posted.append(comment["id"])
     return story["id"]

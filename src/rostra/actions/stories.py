@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, select, update
 
 from rostra.actions.errors import InvalidInput, NotFound, OriginNotAllowed
 from rostra.store import Store
 from rostra.store.queries import approved_counts, as_utc, get_story, insert_ignoring_duplicates, utcnow
-from rostra.store.tables import site_origins, sites, stories
+from rostra.store.tables import site_origins, stories
 from rostra.store.urls import BadURL, canonical_url, normalize_origin
 
 DEFAULT_SITE = "default"
 MAX_TITLE_CHARS = 500
 MAX_STORY_TEXT_CHARS = 100_000
 MAX_COUNT_URLS = 100
-
-
-def ensure_site(store: Store, name: str, origins: list[str]) -> int:
-    """Create the site if needed and make its allowed origins exactly `origins`."""
-    with store.write() as connection:
-        insert_ignoring_duplicates(connection, sites, {"name": name, "created_at": utcnow()}, keys=["name"])
-        site_id = connection.execute(select(sites.c.id).where(sites.c.name == name)).scalar_one()
-        connection.execute(
-            delete(site_origins).where(site_origins.c.site_id == site_id, site_origins.c.origin.not_in(origins))
-        )
-        for origin in origins:
-            insert_ignoring_duplicates(
-                connection, site_origins, {"origin": origin, "site_id": site_id}, keys=["origin"]
-            )
-    return site_id
 
 
 def story_json(row, comment_count: int) -> dict:

@@ -6,7 +6,7 @@ from rostra.actions import accounts as account_actions
 from rostra.actions import moderation as moderation_actions
 from rostra.actions.errors import NotFound
 from rostra.actions.identity import Viewer
-from rostra.api.deps import SESSION_COOKIE, Services, guard_write, moderator, services, set_session, viewer
+from rostra.api.deps import SESSION_COOKIE, Runtime, guard_write, moderator, runtime, set_session, viewer
 from rostra.api.schemas import (
     PROBLEM_RESPONSES,
     AccountRequest,
@@ -20,35 +20,35 @@ from rostra.api.schemas import (
 router = APIRouter(prefix="/api/v1", tags=["accounts"], responses=PROBLEM_RESPONSES)
 
 
-def _session(services: Services, reader: Viewer) -> dict:
-    account = account_actions.account_summary(services.store, reader.account_id) if reader.account_id else None
+def _session(runtime: Runtime, reader: Viewer) -> dict:
+    account = account_actions.account_summary(runtime.store, reader.account_id) if reader.account_id else None
     return {"account": account}
 
 
 @router.post("/accounts", response_model=Session, status_code=201)
 def sign_up(request: AccountRequest, response: Response, reader: Viewer = Depends(guard_write),
-            services: Services = Depends(services)):
+            runtime: Runtime = Depends(runtime)):
     """Register a reader account (argon2-hashed password) and sign in."""
     account_id = account_actions.register(
-        services.store, request.username, request.password, request.display_name or request.username, request.email
+        runtime.store, request.username, request.password, request.display_name or request.username, request.email
     )
     signed_in = Viewer(guest_key=reader.guest_key, account_id=account_id)
-    set_session(response, services, signed_in)
-    return _session(services, signed_in)
+    set_session(response, runtime, signed_in)
+    return _session(runtime, signed_in)
 
 
 @router.post("/session", response_model=Session)
 def sign_in(request: SignInRequest, response: Response, reader: Viewer = Depends(guard_write),
-            services: Services = Depends(services)):
-    account_id = account_actions.sign_in(services.store, request.username, request.password)
+            runtime: Runtime = Depends(runtime)):
+    account_id = account_actions.sign_in(runtime.store, request.username, request.password)
     signed_in = Viewer(guest_key=reader.guest_key, account_id=account_id)
-    set_session(response, services, signed_in)
-    return _session(services, signed_in)
+    set_session(response, runtime, signed_in)
+    return _session(runtime, signed_in)
 
 
 @router.get("/session", response_model=Session)
-def who_am_i(reader: Viewer = Depends(viewer), services: Services = Depends(services)):
-    return _session(services, reader)
+def who_am_i(reader: Viewer = Depends(viewer), runtime: Runtime = Depends(runtime)):
+    return _session(runtime, reader)
 
 
 @router.delete("/session", status_code=204)
@@ -58,20 +58,20 @@ def sign_out(response: Response):
 
 @router.post("/comments/{comment_id}/moderation", response_model=list[LogEntry], tags=["moderation"])
 def moderate(comment_id: CommentId, request: ModerationRequest, reader: Viewer = Depends(moderator),
-             services: Services = Depends(services)):
+             runtime: Runtime = Depends(runtime)):
     """Set a comment's status (moderators); answers the comment's whole moderation log."""
-    account = account_actions.account_summary(services.store, reader.account_id)
+    account = account_actions.account_summary(runtime.store, reader.account_id)
     moderation_actions.set_status(
-        services.store, comment_id, request.status, f"moderator:{account['username']}", request.note
+        runtime.store, comment_id, request.status, f"moderator:{account['username']}", request.note
     )
-    return moderation_actions.moderation_history(services.store, comment_id)
+    return moderation_actions.moderation_history(runtime.store, comment_id)
 
 
 @router.get("/comments/{comment_id}/moderation", response_model=list[LogEntry], tags=["moderation"],
             dependencies=[Depends(moderator)])
-def moderation_log(comment_id: CommentId, services: Services = Depends(services)):
+def moderation_log(comment_id: CommentId, runtime: Runtime = Depends(runtime)):
     """Every status change of a comment with who, when and why (moderators)."""
-    history = moderation_actions.moderation_history(services.store, comment_id)
+    history = moderation_actions.moderation_history(runtime.store, comment_id)
     if not history:
         raise NotFound(f"no comment {comment_id}", field="comment_id")
     return history

@@ -7,10 +7,10 @@ from fastapi import APIRouter, Depends, Query, Response
 from rostra.actions import comments as comment_actions
 from rostra.actions import reactions as reaction_actions
 from rostra.actions import reports as report_actions
-from rostra.actions.comments import MAX_DEPTH, MAX_REPLIES_PER_COMMENT
 from rostra.actions.identity import Viewer
 from rostra.store.tables import MAX_ID
-from rostra.api.deps import Services, answer, guard_write, services, viewer
+from rostra.vocabulary import MAX_DEPTH, MAX_REPLIES_PER_COMMENT
+from rostra.api.deps import Runtime, answer, guard_write, runtime, viewer
 from rostra.api.schemas import (
     PROBLEM_RESPONSES,
     CommentId,
@@ -41,15 +41,14 @@ def list_comments(
     replies: int = Query(3, ge=0, le=MAX_REPLIES_PER_COMMENT, description="replies nested under each comment"),
     depth: int = Query(2, ge=0, le=MAX_DEPTH, description="levels of nested replies"),
     reader: Viewer = Depends(viewer),
-    services: Services = Depends(services),
+    runtime: Runtime = Depends(runtime),
 ):
     """A page of the story's approved comments, threaded; a cursor carries its own sort and parent."""
-    settings = services.settings
+    settings = runtime.settings
     page = comment_actions.list_comments(
-        services.store,
+        runtime,
         reader,
         story_id,
-        settings.edit_window_seconds,
         sort=sort,
         parent_id=parent_id,
         cursor=cursor,
@@ -66,14 +65,12 @@ def post_comment(
     request: CommentRequest,
     response: Response,
     reader: Viewer = Depends(guard_write),
-    services: Services = Depends(services),
+    runtime: Runtime = Depends(runtime),
 ):
     """Post a comment or a reply. Answered once committed; `status` says whether it is visible yet
     (approved) or waits for a moderator (pending)."""
     comment = comment_actions.post_comment(
-        services.store,
-        services.engine,
-        services.limits,
+        runtime,
         reader,
         story_id,
         request.body,
@@ -86,50 +83,48 @@ def post_comment(
 
 @router.get("/comments/{comment_id}", response_model=Comment)
 def read_comment(
-    comment_id: CommentId, reader: Viewer = Depends(viewer), services: Services = Depends(services)
+    comment_id: CommentId, reader: Viewer = Depends(viewer), runtime: Runtime = Depends(runtime)
 ):
-    return comment_actions.read_comment(services.store, reader, comment_id, services.settings.edit_window_seconds)
+    return comment_actions.read_comment(runtime, reader, comment_id)
 
 
 @router.patch("/comments/{comment_id}", response_model=Comment)
 def edit_comment(
     comment_id: CommentId, request: CommentEdit, reader: Viewer = Depends(guard_write),
-    services: Services = Depends(services),
+    runtime: Runtime = Depends(runtime),
 ):
     """Edit your own comment within the edit window; it is moderated again."""
-    return comment_actions.edit_comment(
-        services.store, services.engine, services.limits, reader, comment_id, request.body
-    )
+    return comment_actions.edit_comment(runtime, reader, comment_id, request.body)
 
 
 @router.delete("/comments/{comment_id}", status_code=204)
 def delete_comment(
-    comment_id: CommentId, reader: Viewer = Depends(guard_write), services: Services = Depends(services)
+    comment_id: CommentId, reader: Viewer = Depends(guard_write), runtime: Runtime = Depends(runtime)
 ):
     """Delete your own comment; its replies stay readable under a placeholder."""
-    comment_actions.delete_comment(services.store, reader, comment_id)
+    comment_actions.delete_comment(runtime, reader, comment_id)
 
 
 @router.put("/comments/{comment_id}/reaction", response_model=Reaction)
 def react(
     comment_id: CommentId, request: ReactionRequest, reader: Viewer = Depends(guard_write),
-    services: Services = Depends(services),
+    runtime: Runtime = Depends(runtime),
 ):
     """Set your reaction (one per reader per comment)."""
-    return reaction_actions.react(services.store, reader, comment_id, request.kind)
+    return reaction_actions.react(runtime.store, reader, comment_id, request.kind)
 
 
 @router.delete("/comments/{comment_id}/reaction", response_model=Reaction)
 def unreact(
-    comment_id: CommentId, reader: Viewer = Depends(guard_write), services: Services = Depends(services)
+    comment_id: CommentId, reader: Viewer = Depends(guard_write), runtime: Runtime = Depends(runtime)
 ):
-    return reaction_actions.unreact(services.store, reader, comment_id)
+    return reaction_actions.unreact(runtime.store, reader, comment_id)
 
 
 @router.post("/comments/{comment_id}/reports", response_model=Report, status_code=201)
 def report(
     comment_id: CommentId, request: ReportRequest, reader: Viewer = Depends(guard_write),
-    services: Services = Depends(services),
+    runtime: Runtime = Depends(runtime),
 ):
     """Report a comment to the moderators, with a reason."""
-    return report_actions.report(services.store, reader, comment_id, request.reason, request.note)
+    return report_actions.report(runtime.store, reader, comment_id, request.reason, request.note)

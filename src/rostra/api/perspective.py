@@ -12,7 +12,7 @@ import json
 import logging
 import threading
 import traceback
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,9 +23,7 @@ from rostra.actions.apikeys import ApiKey, verify_key
 from rostra.actions.moderation import ModerationEngine
 from rostra.config import Settings
 from rostra.guards.ratelimit import RateLimiter
-from rostra.moderation import Engine, Policy
-from rostra.perspective.analyze import MAX_COMMENT_BYTES, analyze
-from rostra.perspective.batching import BatchingEngine
+from rostra.perspective.analyze import analyze
 from rostra.perspective.coral import SigningSecret, parse_secrets
 from rostra.perspective.discovery import discovery_document
 from rostra.perspective.errors import (
@@ -37,6 +35,7 @@ from rostra.perspective.errors import (
     quota_exceeded,
 )
 from rostra.perspective.redaction import install_access_log_redaction
+from rostra.runtime import Runtime
 from rostra.store import Store
 
 # Comment text is capped at 20 KB and each context entry at 1 MB: this leaves room for both.
@@ -61,13 +60,11 @@ class PerspectiveService:
     coral_secrets: tuple[SigningSecret, ...] | None
 
     @classmethod
-    def build(cls, settings: Settings, store: Store, limiter: RateLimiter) -> PerspectiveService:
-        """The site's policy, except that any comment Perspective took (20 KB) is read; batched scoring."""
-        policy = Policy.from_mapping(settings.moderation)
-        engine = BatchingEngine(Engine.default(
-            replace(policy, max_length=max(policy.max_length, MAX_COMMENT_BYTES))))
+    def from_runtime(cls, runtime: Runtime) -> PerspectiveService:
+        """The runtime's store, limiter and Perspective engine, with the Coral signing secrets."""
+        settings = runtime.settings
         secrets = parse_secrets(settings.coral_secret) if settings.coral_secret else None
-        return cls(settings, store, limiter, engine, secrets)
+        return cls(settings, runtime.store, runtime.limiter, runtime.perspective_engine, secrets)
 
     def authorize(self, secret: str | None) -> ApiKey:
         """The caller's active key, within its quota; raises the error Google would have sent."""
@@ -86,15 +83,14 @@ class PerspectiveService:
 
 
 def service_for(request: Request) -> PerspectiveService:
-    """The app's PerspectiveService; in the full server, built on first use from its shared services."""
+    """The app's PerspectiveService, built from its runtime on first use (the engine loads then)."""
     state = request.app.state
     service = getattr(state, "perspective", None)
     if service is None:
         with _building:
             service = getattr(state, "perspective", None)
             if service is None:
-                shared = state.services
-                service = PerspectiveService.build(shared.settings, shared.store, shared.limiter)
+                service = PerspectiveService.from_runtime(state.runtime)
                 state.perspective = service
     return service
 

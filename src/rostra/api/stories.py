@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends, Response
 
 from rostra.actions import stories as story_actions
-from rostra.api.deps import Services, guard_write, moderator, services
+from rostra.api.deps import Runtime, guard_write, moderator, runtime
 from rostra.api.schemas import (
     PROBLEM_RESPONSES,
     Counts,
@@ -19,25 +19,25 @@ router = APIRouter(prefix="/api/v1", tags=["stories"], responses=PROBLEM_RESPONS
 
 @router.post("/stories", response_model=Story, dependencies=[Depends(guard_write)],
              responses={201: {"model": Story, "description": "story created"}})
-def get_or_create_story(request: StoryRequest, response: Response, services: Services = Depends(services)):
+def get_or_create_story(request: StoryRequest, response: Response, runtime: Runtime = Depends(runtime)):
     """The story for an article URL (its origin must be allowed); created, with status 201, on first call."""
-    story, created = story_actions.get_or_create_story(services.store, request.url, request.title, request.text)
+    story, created = story_actions.get_or_create_story(runtime.store, request.url, request.title, request.text)
     response.status_code = 201 if created else 200
     return story
 
 
 @router.get("/stories/{story_id}", response_model=Story)
-def read_story(story_id: StoryId, services: Services = Depends(services)):
-    return story_actions.read_story(services.store, story_id)
+def read_story(story_id: StoryId, runtime: Runtime = Depends(runtime)):
+    return story_actions.read_story(runtime.store, story_id)
 
 
 @router.patch("/stories/{story_id}", response_model=Story, dependencies=[Depends(moderator)])
-def change_story(story_id: StoryId, request: StoryPatch, services: Services = Depends(services)):
+def change_story(story_id: StoryId, request: StoryPatch, runtime: Runtime = Depends(runtime)):
     """Open or close a story (moderators)."""
-    return story_actions.set_story_closed(services.store, story_id, request.closed)
+    return story_actions.set_story_closed(runtime.store, story_id, request.closed)
 
 
 @router.post("/counts", response_model=Counts)
-def counts(request: CountsRequest, services: Services = Depends(services)):
+def counts(request: CountsRequest, runtime: Runtime = Depends(runtime)):
     """Approved comment counts for up to 100 story URLs in one call (0 for unknown URLs)."""
-    return {"counts": story_actions.counts_for_urls(services.store, request.urls)}
+    return {"counts": story_actions.counts_for_urls(runtime.store, request.urls)}

@@ -17,30 +17,28 @@ from fastapi import FastAPI
 from rostra import __version__
 from rostra.api import coral, perspective
 from rostra.config import Settings
-from rostra.guards.ratelimit import limiter_for
 from rostra.perspective.coral import parse_secrets
-from rostra.store import Store
+from rostra.runtime import Runtime
 
 APP_FACTORY = "rostra.cli.analyze:app_from_environment"
 
 
-def create_analyze_app(settings: Settings) -> FastAPI:
-    """The light server: analyze, suggestscore and the Coral phase over one store and one engine."""
-    store = Store(settings.resolved_database_url, settings.sqlite_synchronous)
-    store.migrate()
+def create_analyze_app(settings: Settings, migrate: bool = True) -> FastAPI:
+    """The light server: analyze, suggestscore and the Coral phase over a runtime of its own."""
+    runtime = Runtime.from_settings(settings, migrate=migrate)
     app = FastAPI(title="Rostra analyze server", version=__version__,
                   description="Perspective API drop-in and Coral external moderation phase.")
-    app.state.perspective = perspective.PerspectiveService.build(
-        settings, store, limiter_for(settings.redis_url))
+    app.state.runtime = runtime
+    app.state.perspective = perspective.PerspectiveService.from_runtime(runtime)
     app.include_router(perspective.router)
     app.include_router(coral.router)
-    app.router.on_shutdown.append(store.close)
+    app.router.on_shutdown.append(runtime.close)
     return app
 
 
 def app_from_environment() -> FastAPI:
     """Factory for uvicorn worker processes, which receive the settings as ROSTRA_* variables."""
-    return create_analyze_app(Settings.load())
+    return create_analyze_app(Settings.load(), migrate=False)
 
 
 def register(subcommands) -> None:
@@ -68,7 +66,7 @@ def _serve(args: argparse.Namespace) -> int:
     options = {"host": settings.host, "port": settings.port, "log_level": settings.log_level}
     if settings.workers > 1:
         os.environ.update(settings.environment())
-        Store(settings.resolved_database_url, settings.sqlite_synchronous).migrate()
+        Runtime.from_settings(settings).close()  # migrate once, before the workers start
         uvicorn.run(APP_FACTORY, factory=True, workers=settings.workers, **options)
     else:
         uvicorn.run(create_analyze_app(settings), **options)

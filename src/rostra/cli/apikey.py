@@ -56,15 +56,16 @@ def _run(args: argparse.Namespace, action) -> int:
     except ConfigError as error:
         print(f"rostra apikey: {error}", file=sys.stderr)
         return 2
-    store = Store(settings.resolved_database_url, settings.sqlite_synchronous)
+    from rostra.cli.server import prepared_runtime
+
+    runtime = prepared_runtime(settings)
     try:
-        store.migrate()
-        action(store)
+        action(runtime.store)
     except ActionError as error:
         print(f"rostra apikey: {error.detail}", file=sys.stderr)
         return 1
     finally:
-        store.close()
+        runtime.close()
     return 0
 
 

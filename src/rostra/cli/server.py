@@ -83,23 +83,20 @@ def _settings_or_exit(args: argparse.Namespace) -> Settings:
         raise SystemExit(2) from None
 
 
-def _prepared_store(settings: Settings):
-    """The database, migrated, with the default site; a clear message instead of a traceback when
-    it cannot be reached."""
+def prepared_runtime(settings: Settings):
+    """The runtime over the migrated database with the default site; a clear message instead of a
+    traceback when the database cannot be reached. Every command that uses the database starts here."""
     from sqlalchemy.exc import OperationalError
 
-    from rostra.actions.setup import prepare
-    from rostra.store import Store
+    from rostra.runtime import Runtime
 
     try:
-        store = Store(settings.resolved_database_url, sqlite_synchronous=settings.sqlite_synchronous)
-        prepare(store, settings)
+        return Runtime.from_settings(settings)
     except (OperationalError, OSError) as error:
         reason = getattr(error, "orig", None) or error
         print(f"rostra: database_url: cannot use {_shown(settings.resolved_database_url)}: {reason}",
               file=sys.stderr)
         raise SystemExit(1) from None
-    return store
 
 
 def _shown(url: str) -> str:
@@ -112,23 +109,20 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from rostra.actions.setup import create_demo
-    from rostra.config import ensure_secret_key
 
     settings = _settings_or_exit(args)
-    store = _prepared_store(settings)
+    runtime = prepared_runtime(settings)
     if settings.demo and settings.allowed_origins:
-        story_id = create_demo(store, settings)
+        story_id = create_demo(runtime)
         if story_id is not None:
             print(f"rostra: created the demo story {story_id} ({settings.allowed_origins[0]}/rostra-demo)")
-    store.close()
-    ensure_secret_key(settings)
     print(f"rostra: serving on http://{settings.host}:{settings.port} (API documentation at /docs)")
     if settings.workers == 1:
         from rostra.app import create_app
 
-        app = create_app(settings, migrate=False)
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level)
+        uvicorn.run(create_app(runtime), host=settings.host, port=settings.port, log_level=settings.log_level)
         return 0
+    runtime.close()
     os.environ.update(settings.environment())
     uvicorn.run(
         "rostra.app:app_from_environment",
@@ -142,9 +136,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    store = _prepared_store(_settings_or_exit(args))
-    store.close()
-    print(f"rostra: database at {_shown(store.url)} is up to date")
+    runtime = prepared_runtime(_settings_or_exit(args))
+    runtime.close()
+    print(f"rostra: database at {_shown(runtime.store.url)} is up to date")
     return 0
 
 
@@ -152,13 +146,13 @@ def _set_role(args: argparse.Namespace) -> int:
     from rostra.actions.accounts import set_role
     from rostra.actions.errors import ActionError
 
-    store = _prepared_store(_settings_or_exit(args))
+    runtime = prepared_runtime(_settings_or_exit(args))
     try:
-        set_role(store, args.username, args.role)
+        set_role(runtime.store, args.username, args.role)
     except ActionError as error:
         print(f"rostra: {error.field}: {error.detail}", file=sys.stderr)
         return 1
     finally:
-        store.close()
+        runtime.close()
     print(f"rostra: {args.username} is now a {args.role}")
     return 0

@@ -25,8 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from rostra.store.tables import authors, comments, stories
 
-SORTS = ("newest", "oldest", "most_reacted")
-HELD_STATUSES = ("pending", "withheld")
+from rostra.vocabulary import SORTS
 RECENT_TEXTS = 5
 
 

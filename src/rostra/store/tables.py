@@ -16,9 +16,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-COMMENT_STATUSES = ("pending", "approved", "rejected", "withheld", "deleted")
-REPORT_REASONS = ("offensive", "abusive", "spam", "off_topic", "other")
-ACCOUNT_ROLES = ("reader", "moderator")
+from rostra.vocabulary import ACCOUNT_ROLES, COMMENT_STATUSES, REPORT_REASONS
+
 MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER columns on PostgreSQL; larger ones cannot name a row
 
 metadata = MetaData(
@@ -41,7 +40,10 @@ sites = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(100), nullable=False, unique=True),
+    # The site's own settings (rostra.sites.SiteConfig fields it changed); the rest are the process's.
+    Column("settings", JSON, nullable=False, default=dict),
     _when("created_at"),
+    _when("settings_changed_at", nullable=True),
 )
 
 site_origins = Table(
@@ -162,4 +164,37 @@ api_keys = Table(
     _when("created_at"),
     _when("revoked_at", nullable=True),
     Column("requests_per_minute", Integer),
+)
+
+# The outbox of rostra.events: written in the transaction of the change it announces, read after commit.
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("story_id", Integer),
+    Column("payload", JSON, nullable=False),
+    _when("created_at"),
+    Index(None, "site_id", "story_id", "id"),
+    Index(None, "created_at"),
+)
+
+# Append-only record of changes other than a comment's status (those go to moderation_log): site
+# settings, sanctions, notes on authors, erasures. `before` and `after` hold what changed.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id")),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("subject_type", String(40), nullable=False),
+    Column("subject_id", Integer),
+    Column("before", JSON),
+    Column("after", JSON),
+    Column("note", String(1000)),
+    _when("created_at"),
+    Index(None, "subject_type", "subject_id"),
+    Index(None, "site_id", "id"),
 )

@@ -8,6 +8,8 @@ Create Date: 2026-11-26
 import sqlalchemy as sa
 from alembic import op
 
+from rostra.store.migrations.append_only import make_append_only
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -155,7 +157,7 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_moderation_log_comment_id", "moderation_log", ["comment_id"])
-    _make_append_only("moderation_log")
+    make_append_only("moderation_log")
     op.create_table(
         "api_keys",
         sa.Column("id", sa.Integer, nullable=False),
@@ -169,25 +171,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("name", name="uq_api_keys_name"),
         sa.UniqueConstraint("key_hash", name="uq_api_keys_key_hash"),
     )
-
-
-def _make_append_only(table: str) -> None:
-    """Refuse UPDATE and DELETE in the database itself, so no code path can rewrite history."""
-    if op.get_bind().dialect.name == "sqlite":
-        for event in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
-            )
-    else:
-        op.execute(
-            f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-            f"$$ BEGIN RAISE EXCEPTION '{table} is append-only'; END $$"
-        )
-        op.execute(
-            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
-        )
 
 
 def downgrade() -> None:
