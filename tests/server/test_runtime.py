@@ -1,0 +1,122 @@
+"""The runtime: events published after commit (never for a rolled-back change), replayed to a page
+that reconnects, delivered across processes; per-site settings effective at once without a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from server_support import ORIGIN, make_settings, post
+from sqlalchemy import select
+
+from rostra.actions.errors import InvalidInput
+from rostra.actions.sites import update_site_settings
+from rostra.events import publish_on_commit
+from rostra.runtime import Runtime
+from rostra.store.tables import audit_log, events
+
+WAIT_SECONDS = 5
+
+
+def _kinds(runtime: Runtime, story_id: int | None = None) -> list[str]:
+    return [event.kind for event in runtime.events.missed(0, None, story_id)]
+
+
+def test_each_write_announces_itself_once_committed(server, client, story):
+    comment = post(client, story["id"], "Where does the money go?").json()
+    client.put(f"/api/v1/comments/{comment['id']}/reaction", json={"kind": "like"})
+    client.patch(f"/api/v1/comments/{comment['id']}", json={"body": "Where does the money go, exactly?"})
+    client.delete(f"/api/v1/comments/{comment['id']}")
+    assert _kinds(server.runtime, story["id"]) == [
+        "comment.created", "reaction.changed", "comment.edited", "comment.deleted"]
+    created = server.runtime.events.missed(0, None, story["id"])[0]
+    assert created.payload["comment"]["body_html"] == "<p>Where does the money go?</p>"
+    assert created.site_id == server.runtime.site_for_origin(ORIGIN)
+
+
+def test_a_rolled_back_write_announces_nothing(server, story):
+    woken = []
+    server.runtime.store.commit_listeners.append(lambda: woken.append(True))
+    site_id = server.runtime.site_for_origin(ORIGIN)
+
+    def publish_then_fail(connection):
+        publish_on_commit(connection, "comment.created", site_id=site_id, story_id=story["id"], payload={})
+        raise InvalidInput("refused", field="body")
+
+    with pytest.raises(InvalidInput):
+        server.runtime.store.run_write(publish_then_fail)
+    assert _kinds(server.runtime) == []
+    assert woken == []
+
+
+def test_a_subscriber_gets_new_events_live_and_a_reconnecting_one_what_it_missed(server, client, story):
+    runtime = server.runtime
+    site_id = runtime.site_for_origin(ORIGIN)
+    first = post(client, story["id"], "First comment").json()
+    missed_after = runtime.events.missed(0, site_id, story["id"])[-1].id
+    runtime.events.poll_once()  # the first comment is delivered before anyone subscribes
+
+    async def receive(after_id, count):
+        received = []
+        async for event in runtime.events.subscribe(site_id=site_id, story_id=story["id"], after_id=after_id):
+            received.append(event)
+            if len(received) == count:
+                return received
+
+    async def scenario():
+        live = asyncio.create_task(receive(None, 1))
+        await asyncio.sleep(0.2)  # subscribed before the write
+        await asyncio.to_thread(post, client, story["id"], "Second comment")
+        live_events = await asyncio.wait_for(live, WAIT_SECONDS)
+        replayed = await asyncio.wait_for(receive(missed_after - 1, 2), WAIT_SECONDS)
+        return live_events, replayed
+
+    live_events, replayed = asyncio.run(scenario())
+    assert live_events[0].payload["comment"]["body_html"] == "<p>Second comment</p>"
+    assert [event.payload["comment"]["id"] for event in replayed] == [first["id"], first["id"] + 1]
+
+
+def test_a_site_setting_changed_in_one_process_applies_in_another_without_restart(database, tmp_path, server,
+                                                                                  client, story):
+    other = Runtime.from_settings(make_settings(database, tmp_path), migrate=False)
+    other.start()
+    try:
+        site_id = server.runtime.site_for_origin(ORIGIN)
+        assert other.site(site_id).edit_window_seconds == 900
+        update_site_settings(server.runtime, site_id, {"edit_window_seconds": 60}, actor="moderator:ada")
+        assert server.runtime.site(site_id).edit_window_seconds == 60
+        deadline = time.monotonic() + WAIT_SECONDS
+        while other.site(site_id).edit_window_seconds != 60 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert other.site(site_id).edit_window_seconds == 60
+    finally:
+        other.close()
+    with server.store.read() as connection:
+        entry = connection.execute(select(audit_log)).one()
+    assert (entry.actor, entry.action, entry.before, entry.after) == (
+        "moderator:ada", "site.settings", {"edit_window_seconds": 900}, {"edit_window_seconds": 60})
+
+
+def test_a_site_policy_applies_to_the_next_comment(make_server):
+    server = make_server(real_engine=True)
+    client = server.reader()
+    story = client.post("/api/v1/stories", json={"url": f"{ORIGIN}/news/2", "title": "Budget"}).json()
+    assert post(client, story["id"], "I doubt the council has costed this.").json()["status"] == "approved"
+    site_id = server.runtime.site_for_origin(ORIGIN)
+    update_site_settings(server.runtime, site_id, {"moderation": {"premoderation": "all"}}, actor="admin")
+    assert post(client, story["id"], "I doubt the council has costed this, twice.").json()["status"] == "pending"
+
+
+def test_bad_site_settings_are_refused_by_name_and_change_nothing(server):
+    site_id = server.runtime.site_for_origin(ORIGIN)
+    for changes, field in (({"edit_window_seconds": -1}, "edit_window_seconds"),
+                           ({"moderation": {"thresholds": {"toxicity": 7}}}, "moderation"),
+                           ({"colour": "red"}, "colour"),
+                           ({"allowed_origins": ["not an origin"]}, "allowed_origins")):
+        with pytest.raises(InvalidInput) as refused:
+            update_site_settings(server.runtime, site_id, changes, actor="admin")
+        assert refused.value.field == field
+    assert server.runtime.site(site_id).edit_window_seconds == 900
+    with server.store.read() as connection:
+        assert connection.execute(select(events)).all() == []
