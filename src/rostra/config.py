@@ -86,13 +86,7 @@ class Settings(BaseModel):
     @field_validator("moderation")
     @classmethod
     def _policy_is_usable(cls, mapping: dict[str, Any]) -> dict[str, Any]:
-        from rostra.moderation.policy import Policy, PolicyError
-
-        try:
-            Policy.from_mapping(mapping)
-        except PolicyError as error:
-            raise ValueError(str(error)) from None
-        return mapping
+        return usable_policy(mapping)
 
     @field_validator("cookie_samesite", "sqlite_synchronous", "log_level")
     @classmethod
@@ -155,6 +149,18 @@ class Settings(BaseModel):
                 text = str(value)
             variables[ENV_PREFIX + name.upper()] = text
         return variables
+
+
+def usable_policy(mapping: dict[str, Any]) -> dict[str, Any]:
+    """`mapping` if it makes a moderation Policy, else ValueError saying why (pydantic validators
+    of the process settings and of each site's settings)."""
+    from rostra.moderation.policy import Policy, PolicyError
+
+    try:
+        Policy.from_mapping(mapping)
+    except PolicyError as error:
+        raise ValueError(str(error)) from None
+    return mapping
 
 
 def _read_toml(path: str) -> dict[str, Any]:

@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from rostra.config import Settings
-from rostra.moderation import Policy, PolicyError
+from rostra.config import Settings, usable_policy
+from rostra.moderation import Policy
 
 # Fields a site may store; each one's default is the process setting of the same name.
 _FROM_SETTINGS = (
@@ -53,11 +53,7 @@ class SiteConfig(BaseModel):
     @field_validator("moderation")
     @classmethod
     def _policy_is_usable(cls, mapping: dict[str, Any]) -> dict[str, Any]:
-        try:
-            Policy.from_mapping(mapping)
-        except PolicyError as error:
-            raise ValueError(str(error)) from None
-        return mapping
+        return usable_policy(mapping)
 
     @property
     def policy(self) -> Policy:
