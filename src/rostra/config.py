@@ -66,6 +66,8 @@ class Settings(BaseModel):
     sqlite_synchronous: str = Field(
         "full", description="SQLite synchronous pragma: full (no acknowledged write lost) or normal"
     )
+    run_jobs: bool = Field(True, description="run background jobs (pruning, retention) in each server "
+                           "process; turn off when `rostra worker` runs them")
     demo: bool = Field(True, description="create a demo story with a few comments on first start")
     log_level: str = Field("info", description="uvicorn log level")
     perspective_requests_per_minute: int = Field(

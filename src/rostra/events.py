@@ -38,8 +38,7 @@ POLL_SECONDS = 1.0  # how late another process's event may reach this one's subs
 LOOKBACK_IDS = 200  # ids below the highest read that may still commit (PostgreSQL)
 BATCH = 500  # rows read per poll
 REPLAY_LIMIT = 500  # at most this many missed events are replayed to a reconnecting subscriber
-RETENTION = timedelta(days=1)  # older events are pruned: a page away longer reloads instead
-PRUNE_EVERY = timedelta(minutes=10)
+RETENTION = timedelta(days=1)  # older events are pruned (rostra.workers): a page away longer reloads
 SUBSCRIBER_QUEUE = 1000  # a subscriber this far behind is dropped (it reconnects and replays)
 
 
@@ -77,6 +76,12 @@ def publish_on_commit(
     notify_after_commit(connection)
 
 
+def prune_events(store: Store, retention: timedelta) -> int:
+    """Delete events older than `retention`; returns how many went."""
+    with store.write() as connection:
+        return connection.execute(delete(events).where(events.c.created_at < utcnow() - retention)).rowcount
+
+
 class _Subscriber:
     def __init__(self, loop: asyncio.AbstractEventLoop, site_id: int | None, story_id: int | None):
         self.loop = loop
@@ -111,7 +116,6 @@ class EventBus:
         self._recent: deque[int] = deque(maxlen=LOOKBACK_IDS * 4)
         self._recent_set: set[int] = set()
         self._high_water: int | None = None
-        self._last_prune = utcnow()
         store.commit_listeners.append(self.wake)
 
     # -- producing side ------------------------------------------------------------------------
@@ -150,7 +154,6 @@ class EventBus:
                 break
             try:
                 self.poll_once()
-                self._prune_now_and_then()
             except Exception as error:  # noqa: BLE001 - a database hiccup must not end live updates
                 log.warning("reading events failed (%s); retrying", type(error).__name__)
 
@@ -187,14 +190,6 @@ class EventBus:
                 if event.matches(subscriber.site_id, subscriber.story_id):
                     subscriber.loop.call_soon_threadsafe(subscriber.offer, event)
         return fresh
-
-    def _prune_now_and_then(self) -> None:
-        now = utcnow()
-        if now - self._last_prune < PRUNE_EVERY:
-            return
-        self._last_prune = now
-        with self.store.write() as connection:
-            connection.execute(delete(events).where(events.c.created_at < now - RETENTION))
 
     # -- consuming side ------------------------------------------------------------------------
     def missed(self, after_id: int, site_id: int | None, story_id: int | None) -> list[Event]:

@@ -53,6 +53,7 @@ class Runtime:
         self._lock = threading.Lock()
         self._perspective_engine: ModerationEngine | None = None
         self.default_site_id: int | None = None
+        self._worker = None
         self.events.add_listener(self._on_event)
 
     @classmethod
@@ -147,9 +148,18 @@ class Runtime:
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:
-        """Start delivering events (the server's lifespan); the CLI needs no poller."""
+        """Start delivering events and, unless `run_jobs` is off, the background jobs (the server's
+        lifespan); CLI commands need neither."""
         self.events.start()
+        if self.settings.run_jobs and self._worker is None:
+            from rostra.workers import Worker
+
+            self._worker = Worker(self)
+            self._worker.start()
 
     def close(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
         self.events.stop()
         self.store.close()

@@ -20,14 +20,14 @@ def register(subcommands) -> None:
         f"setting below can also come from a TOML file (--config or {CONFIG_ENV}) or an environment "
         f"variable {ENV_PREFIX}NAME; flags win over variables, variables over the file.",
     )
-    _add_settings(serve)
+    add_settings_arguments(serve)
     serve.set_defaults(handler=_serve)
 
     migrate = subcommands.add_parser(
         "migrate", help="apply database migrations and exit",
         description="Bring the database schema to the newest revision, then exit.",
     )
-    _add_settings(migrate)
+    add_settings_arguments(migrate)
     migrate.set_defaults(handler=_migrate)
 
     set_role = subcommands.add_parser(
@@ -36,11 +36,11 @@ def register(subcommands) -> None:
     )
     set_role.add_argument("username")
     set_role.add_argument("role", choices=("moderator", "reader"))
-    _add_settings(set_role)
+    add_settings_arguments(set_role)
     set_role.set_defaults(handler=_set_role)
 
 
-def _add_settings(parser: argparse.ArgumentParser) -> None:
+def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE", help=f"TOML settings file (env {CONFIG_ENV})")
     group = parser.add_argument_group("settings")
     for name, field in Settings.model_fields.items():
@@ -75,7 +75,7 @@ def load_settings(args: argparse.Namespace) -> Settings:
     return Settings.load(args.config, overrides=overrides)
 
 
-def _settings_or_exit(args: argparse.Namespace) -> Settings:
+def settings_or_exit(args: argparse.Namespace) -> Settings:
     try:
         return load_settings(args)
     except ConfigError as error:
@@ -110,7 +110,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from rostra.actions.setup import create_demo
 
-    settings = _settings_or_exit(args)
+    settings = settings_or_exit(args)
     runtime = prepared_runtime(settings)
     if settings.demo and settings.allowed_origins:
         story_id = create_demo(runtime)
@@ -136,7 +136,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    runtime = prepared_runtime(_settings_or_exit(args))
+    runtime = prepared_runtime(settings_or_exit(args))
     runtime.close()
     print(f"rostra: database at {_shown(runtime.store.url)} is up to date")
     return 0
@@ -146,7 +146,7 @@ def _set_role(args: argparse.Namespace) -> int:
     from rostra.actions.accounts import set_role
     from rostra.actions.errors import ActionError
 
-    runtime = prepared_runtime(_settings_or_exit(args))
+    runtime = prepared_runtime(settings_or_exit(args))
     try:
         set_role(runtime.store, args.username, args.role)
     except ActionError as error:

@@ -1,0 +1,18 @@
+"""Housekeeping of the server's own tables."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from rostra.events import RETENTION, prune_events
+from rostra.workers import periodic
+
+if TYPE_CHECKING:
+    from rostra.runtime import Runtime
+
+
+@periodic(every=timedelta(minutes=10))
+def prune_old_events(runtime: Runtime) -> int:
+    """Events older than their retention go: a page away that long reloads instead of replaying."""
+    return prune_events(runtime.store, RETENTION)
