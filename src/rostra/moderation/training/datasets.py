@@ -11,6 +11,12 @@ The mapping is deliberate and documented in MODEL_CARD.md; the choices are:
 - OLID untargeted offence -> profanity, targeted at an individual -> insult;
 - Gab `cv` and ETHOS violence -> threat, Gab `vo` -> profanity;
 - implicit_hate's implicit class -> coded_hate;
+- DynaHate, HatemojiBuild, ToxiGen: hate against a protected group -> identity_attack and toxicity
+  (HatemojiBuild's threatening language -> threat too); their "not hate" rows are only negatives
+  for identity_attack, since they include abuse of individuals, profanity and contrast edits
+  (ToxiGen's benign statements, rated 1-2 of 5 by all three raters, are clean);
+- the Reddit counter-speech set: a reply opposing hate -> not identity_attack, threat or coded
+  hate (it may be rude); a hateful reply -> toxicity; a neutral one -> clean;
 - toxic-spans type annotations (ACL 2022 release) -> insult, profanity, identity_attack, threat,
   by majority of the comment's annotators; a comment with an agreed span or a type is toxic
   (training gives those toxicity labels a smaller weight: every comment in the set was
@@ -210,6 +216,56 @@ def load_toxic_spans(root: Path) -> Iterator[Example]:
             yield Example(text, dict(labels), "toxic_spans", "train")
 
 
+def load_dynahate(root: Path) -> Iterator[Example]:
+    """Adversarial statements written to fool a model; label 0 is "not hate", not "clean"."""
+    hate = {"toxicity": 1, "identity_attack": 1, "severe_toxicity": 1}
+    for row in _rows(root / "dynahate" / "dynahate.csv"):
+        labels = dict(hate) if row["label"] == "1" else {"identity_attack": 0}
+        yield Example(row["text"], labels, "dynahate", "test" if row["split"] == "test" else "train")
+
+
+def load_hatemoji(root: Path) -> Iterator[Example]:
+    """Hate written with emoji, with perturbed contrast rows; the dev split is trained on."""
+    for row in _rows(root / "hatemoji_build" / "hatemoji_build.csv"):
+        if row["label"] == "1":
+            labels = {"toxicity": 1, "identity_attack": 1, "severe_toxicity": 1,
+                      "threat": int(row["type"] == "threateninglanguage")}
+        else:
+            labels = {"identity_attack": 0, "threat": 0}
+        yield Example(row["text"], labels, "hatemoji_build", "test" if row["split"] == "test" else "train")
+
+
+def load_toxigen_annotated(root: Path) -> Iterator[Example]:
+    """Machine-written statements about minority groups rated 1-5 by three people; the middle is left out."""
+    for row in _rows(root / "toxigen_annotated" / "toxigen_annotated.csv"):
+        if row["toxic_human_ge4"] == "1":
+            labels = {"toxicity": 1, "identity_attack": 1}
+        elif row["benign_human_le2"] == "1":
+            labels = dict(_CLEAN)
+        else:
+            continue
+        yield Example(row["text"], labels, "toxigen_annotated", hashed_split(row["text"]))
+
+
+def load_toxigen_prompts(root: Path) -> Iterator[Example]:
+    """ToxiGen's curated seed sentences per group: implicit, stereotype-based hate, and neutral mentions."""
+    for row in _rows(root / "toxigen_prompts" / "toxigen_prompts.csv"):
+        labels = {"toxicity": 1, "identity_attack": 1} if row["label"] == "hate" else dict(_CLEAN)
+        yield Example(row["text"], labels, "toxigen_prompts", hashed_split(row["text"]))
+
+
+def load_reddit_counterspeech(root: Path) -> Iterator[Example]:
+    """Reddit replies: counter-speech (may quote hate or be rude), hateful replies and neutral ones."""
+    by_label = {
+        "counter_hate": {"identity_attack": 0, "threat": 0, "coded_hate": 0, "severe_toxicity": 0},
+        "hate": {"toxicity": 1},
+        "neutral": dict(_CLEAN),
+    }
+    for row in _rows(root / "yu2022_reddit_counterspeech" / "yu2022_reddit_counterspeech.csv"):
+        yield Example(row["text"], dict(by_label[row["label"]]), "yu2022_reddit_counterspeech",
+                      "test" if row["split"] == "test" else "train")
+
+
 _SPAN_TYPES = {
     "Insult": "insult",
     "Profane/Obscene": "profanity",
@@ -258,6 +314,11 @@ DATASETS = {
         DatasetInfo("gab_hate_corpus", "not stated", "Gab", load_gab),
         DatasetInfo("ethos", "GPLv3", "YouTube, Reddit", load_ethos),
         DatasetInfo("youtube_spam", "CC BY 4.0 (UCI original)", "YouTube comments", load_youtube_spam),
+        DatasetInfo("dynahate", "not stated (MIT repository)", "adversarial statements (Dynabench)", load_dynahate),
+        DatasetInfo("hatemoji_build", "CC BY 4.0", "adversarial statements with emoji", load_hatemoji),
+        DatasetInfo("toxigen_annotated", "MIT + CDLA-Permissive-2.0, research purposes", "machine-written statements about groups", load_toxigen_annotated),
+        DatasetInfo("toxigen_prompts", "MIT + CDLA-Permissive-2.0, research purposes", "curated statements about groups", load_toxigen_prompts),
+        DatasetInfo("yu2022_reddit_counterspeech", "not stated", "Reddit replies", load_reddit_counterspeech),
     )
 }
 
