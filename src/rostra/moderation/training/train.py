@@ -196,11 +196,15 @@ def platt(raw: np.ndarray, labels: np.ndarray, prior: float) -> Calibration:
     positives = labels.sum()
     if positives == 0 or positives == len(labels):
         return Calibration(1.0, 0.0)
-    share = positives / len(labels)
-    sample_weight = np.where(labels == 1, prior / share, (1 - prior) / (1 - share))
     model = LogisticRegression(C=1e4)
-    model.fit(raw.reshape(-1, 1), labels, sample_weight=sample_weight)
+    model.fit(raw.reshape(-1, 1), labels, sample_weight=prior_weights(labels, prior))
     return Calibration(float(model.coef_[0, 0]), float(model.intercept_[0]))
+
+
+def prior_weights(labels: np.ndarray, prior: float) -> np.ndarray:
+    """Row weights that make `prior` the positive share of `labels` (both classes present)."""
+    share = labels.sum() / len(labels)
+    return np.where(labels == 1, prior / share, (1 - prior) / (1 - share))
 
 
 def span_f1(predicted: set[int], gold: set[int]) -> float:
