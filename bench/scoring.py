@@ -1,7 +1,7 @@
-"""Moderation engine speed on one core: fast-tier batches, the whole pipeline, latency, memory,
-and alt-profanity-check on the same comments for comparison.
+"""Moderation engine speed on one core: fast-tier batches, the whole pipeline with the neural tier
+(v2) and without it (v1), latency, load time, memory, and alt-profanity-check on the same comments.
 
-Usage: .venv/bin/python bench/scoring.py [--comments 20000] [--seed 7]
+Usage: .venv/bin/python bench/scoring.py [--comments 20000] [--neural-comments 2000] [--seed 7]
 (alt-profanity-check comes with the `bench` extra: .venv/bin/pip install -e '.[bench]')
 Comments are synthetic, about 200 characters, about one in ten abusive, built from fragments below.
 Each figure is given per wall-clock second and per second of this process's CPU time: on a machine
@@ -23,8 +23,9 @@ import sys
 import time
 
 from _load import percentile
-from rostra.moderation.learned import LearnedScorer
 from rostra.moderation import CommentInput, Engine, StoryContext
+from rostra.moderation.learned import LearnedScorer
+from rostra.moderation.neural import NeuralScorer
 
 OPENINGS = ["I think", "Honestly,", "The article says", "As a local resident,", "Frankly", "My view is that",
             "Not sure about this, but", "Read the report:", "Again,", "Let's be clear:"]
@@ -49,17 +50,17 @@ STORY = StoryContext("Council passes budget with cuts to libraries and bus route
                      "bus routes to cover a shortfall in pension payments. The mayor said the cuts were necessary.")
 
 
-def synthetic_comments(count: int, seed: int) -> list[str]:
-    """About 200-character comments, one in ten abusive."""
+def synthetic_comments(count: int, seed: int, length: int = 200) -> list[str]:
+    """Comments of about `length` characters, one in ten abusive."""
     rng = random.Random(seed)
     comments = []
     for _ in range(count):
         parts = [f"{rng.choice(OPENINGS)} {rng.choice(SUBJECTS)} {rng.choice(CLAIMS)}."]
         if rng.random() < 0.1:
             parts.insert(rng.randrange(2), rng.choice(ABUSE))
-        while sum(len(part) + 1 for part in parts) < 190:
+        while sum(len(part) + 1 for part in parts) < length - 10:
             parts.append(rng.choice(DETAILS))
-        comments.append(" ".join(parts)[:230])
+        comments.append(" ".join(parts)[: length + 30])
     return comments
 
 
@@ -93,37 +94,56 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--comments", type=int, default=20_000, help="comments per measurement (default 20000)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--model", metavar="DIR", help="a model folder to use instead of the shipped one")
+    parser.add_argument("--neural-comments", type=int, default=2000,
+                        help="comments per whole-pipeline measurement with the neural tier (default 2000)")
+    parser.add_argument("--model", metavar="DIR", help="an n-gram model folder to use instead of the shipped one")
+    parser.add_argument("--neural-model", metavar="DIR", help="a neural model folder to use instead of the shipped one")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
     texts = synthetic_comments(args.comments, args.seed)
-    single = texts[: min(len(texts), 3000)]
+    single = texts[: min(len(texts), 1000)]
+    long_comments = synthetic_comments(300, args.seed + 1, length=600)
     memory_before = peak_memory_mib()
     load_start = time.perf_counter()
-    engine = Engine(None, LearnedScorer.load(args.model)) if args.model else Engine.default()
-    engine.moderate(CommentInput("warm up"))
+    ngram = LearnedScorer.load(args.model)
+    neural = NeuralScorer.load(args.neural_model)
+    engine = Engine(None, ngram, neural)
+    engine.moderate(CommentInput("warm up", STORY))
     load_seconds = time.perf_counter() - load_start
+    first = Engine(None, ngram)
 
     rows = []
     fast = throughput(engine.scores, texts, 1000)
     rows.append(("Rostra fast tier, batched scores", f"{fast[0]:,.0f}/s", f"{fast[1]:,.0f}/s", "≥ 10,000/s"))
     comments = [CommentInput(text, STORY) for text in texts]
-    whole = throughput(engine.moderate_many, comments, 256)
-    rows.append(("Rostra whole pipeline with spans, batched", f"{whole[0]:,.0f}/s", f"{whole[1]:,.0f}/s", "≥ 2,000/s"))
-    wall, cpu = latencies_ms(lambda text: engine.moderate(CommentInput(text, STORY)), single)
-    rows.append(("Rostra one at a time, p50", f"{percentile(wall, 0.5):.3f} ms", f"{percentile(cpu, 0.5):.3f} ms", ""))
-    rows.append(("Rostra one at a time, p99", f"{percentile(wall, 0.99):.3f} ms", f"{percentile(cpu, 0.99):.3f} ms", "< 2 ms"))
+    v1 = throughput(first.moderate_many, comments, 256)
+    rows.append(("v1 engine (no neural tier): whole pipeline, batched", f"{v1[0]:,.0f}/s", f"{v1[1]:,.0f}/s", ""))
+    whole = throughput(engine.moderate_many, comments[: args.neural_comments], 64)
+    rows.append(("v2 engine: whole pipeline with neural tier, batched", f"{whole[0]:,.0f}/s", f"{whole[1]:,.0f}/s",
+                 "≥ 200/s"))
+    wall, cpu = latencies_ms(lambda text: engine.moderate(CommentInput(text, STORY)), single[:300])
+    rows.append(("v2 one ~200-character comment at a time, p50", f"{percentile(wall, 0.5):.2f} ms",
+                 f"{percentile(cpu, 0.5):.2f} ms", ""))
+    rows.append(("v2 one ~200-character comment at a time, p99", f"{percentile(wall, 0.99):.2f} ms",
+                 f"{percentile(cpu, 0.99):.2f} ms", ""))
     ours_single = (1000 / statistics.mean(wall), 1000 / statistics.mean(cpu))
-    rows.append(("Rostra one at a time", f"{ours_single[0]:,.0f}/s", f"{ours_single[1]:,.0f}/s", ""))
+    wall, cpu = latencies_ms(lambda text: engine.moderate(CommentInput(text, STORY)), long_comments)
+    rows.append(("v2 one 600-character comment at a time, p50", f"{percentile(wall, 0.5):.2f} ms",
+                 f"{percentile(cpu, 0.5):.2f} ms", ""))
+    rows.append(("v2 one 600-character comment at a time, p99", f"{percentile(wall, 0.99):.2f} ms",
+                 f"{percentile(cpu, 0.99):.2f} ms", "≤ 30 ms"))
+    first_wall, first_cpu = latencies_ms(lambda text: first.moderate(CommentInput(text, STORY)), single)
+    rows.append(("v1 one ~200-character comment at a time, p99", f"{percentile(first_wall, 0.99):.3f} ms",
+                 f"{percentile(first_cpu, 0.99):.3f} ms", ""))
     wall_of_abuse = ("1488 (((them))) you fucking idiot I will kill you https://bit.ly/x " * 200)[:10_000]
     worst_wall, worst_cpu = latencies_ms(lambda text: engine.moderate(CommentInput(text, STORY)), [wall_of_abuse] * 5)
-    rows.append(("Rostra worst case: 10,000 characters of pasted abuse", f"{max(worst_wall):.1f} ms",
+    rows.append(("v2 worst case: 10,000 characters of pasted abuse", f"{max(worst_wall):.1f} ms",
                  f"{max(worst_cpu):.1f} ms", "no blow-up on long input"))
-    rows.append(("Rostra model load and first comment", f"{load_seconds:.2f} s", "", "≤ 2 s"))
-    rows.append(("Peak memory, Rostra engine (process RSS)", f"{peak_memory_mib():.0f} MiB", "",
-                 f"{memory_before:.0f} MiB before loading"))
+    rows.append(("v2 models load and first comment", f"{load_seconds:.2f} s", "", "≤ 2 s"))
+    rows.append(("Peak memory, v2 engine (process RSS)", f"{peak_memory_mib():.0f} MiB", "",
+                 f"≤ 500 MiB; {memory_before:.0f} MiB before loading"))
 
     try:
         from profanity_check import predict_prob
@@ -139,7 +159,7 @@ def main() -> None:
         rows.append(("alt-profanity-check, one call at a time", f"{theirs_single[0]:,.0f}/s",
                      f"{theirs_single[1]:,.0f}/s", f"p99 {percentile(theirs_wall, 0.99):.3f} ms wall"))
         for name, ours, theirs in (("fast tier / alt-profanity-check batched", fast, theirs_batched),
-                                   ("pipeline / alt-profanity-check batched", whole, theirs_batched),
+                                   ("v2 pipeline / alt-profanity-check batched", whole, theirs_batched),
                                    ("one at a time / alt-profanity-check one at a time", ours_single, theirs_single)):
             rows.append((f"Ratio Rostra {name}", f"{ours[0] / theirs[0]:.2f}×", f"{ours[1] / theirs[1]:.2f}×", ""))
         rows.append(("Peak memory, with alt-profanity-check loaded", f"{peak_memory_mib():.0f} MiB", "", ""))

@@ -4,6 +4,13 @@ Phases, in order: size and closed story -> normalization -> word lists -> learne
 patterns -> repeats -> links -> relevance (off-topic) -> author history -> policy. Every phase adds
 scored hits with spans on the original text to one `Evidence`; the learned scores run once per batch.
 The engine holds no per-call state, so one instance serves many threads.
+
+Learned scores come from two tiers: the n-gram model (`rostra.moderation.learned`, words) and the
+neural tier (`rostra.moderation.neural`, a fine-tuned MiniLM: what a sentence does to a group).
+Per attribute they are blended by a small logistic regression over both calibrated log-odds,
+fitted on training rows neither tier was fitted on (`training.neural.fit_blend`); the rules then
+act on the blend exactly as they acted on the n-gram score alone (strongest of rule and learned
+score, words aimed at nobody masked out, naming a group not an attack).
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+import numpy as np
 
 from rostra.moderation import lexicon, offtopic, patterns, spam
 from rostra.moderation.evidence import Evidence
@@ -34,6 +43,12 @@ LEARNED_SPAN_MIN_WEIGHT = 0.5
 _NOT_RESPONSIBLE = offtopic.STOP_WORDS | lexicon.IDENTITY_GROUPS
 # Rule hits weaker than this are context, not the characters responsible.
 _RULE_SPAN_MINIMUM = 0.3
+# When the neural tier carries a score, a word joins the spans when blanking it lowers the neural
+# calibrated log-odds by at least this much (occlusion); see `_neural_spans`.
+NEURAL_SPAN_MIN_DROP = 0.5
+# Most words the occlusion run blanks one by one (the longest comments keep their first words).
+NEURAL_SPAN_MAX_WORDS = 96
+_OCCLUSION_WORD = re.compile(r"[^\W_]+(?:['*@$][^\W_]+)*")
 
 
 @dataclass
@@ -45,28 +60,47 @@ class _Work:
     words: frozenset[str] = frozenset()
     evidence: Evidence | None = None
     learned: dict[str, float] | None = None
+    ngram: dict[str, float] | None = None
+    neural: dict[str, float] | None = None
+    embedding: np.ndarray | None = None
     rule_scores: dict[str, float] = field(default_factory=dict)
     gate: Reason | None = None
 
 
 class Engine:
-    """Scores comments and decides approve, hold or reject under one site policy."""
+    """Scores comments and decides approve, hold or reject under one site policy.
 
-    def __init__(self, policy: Policy | None = None, scorer=None):
+    Thread-safe: one engine serves many request threads (it keeps no per-call state, and both
+    models are only read after loading).
+    """
+
+    def __init__(self, policy: Policy | None = None, scorer=None, neural=None):
         self.policy = policy or Policy()
         self.scorer = scorer
+        self.neural = neural
         self.word_lists = lexicon.WordLists(self.policy.banned_words, self.policy.suspect_words)
-        self.model = f"{scorer.version}+{RULES_VERSION}" if scorer is not None else RULES_VERSION
+        self.model = "+".join(part.version for part in (scorer, neural) if part is not None)
+        self.model = f"{self.model}+{RULES_VERSION}" if self.model else RULES_VERSION
 
     @classmethod
     def default(cls, policy: Policy | None = None) -> Engine:
-        """The engine with the model shipped in the package (loaded once per process)."""
-        return cls(policy, _shipped_scorer())
+        """The engine with the models shipped in the package.
+
+        The models are loaded once per process and shared by every engine this returns, so a
+        server holding one engine per site (each with its own policy) pays for them once:
+        `Engine.default(site_policy)` for each site is cheap after the first call.
+        """
+        return cls(policy, _shipped_scorer(), _shipped_neural())
+
+    def with_policy(self, policy: Policy) -> Engine:
+        """This engine's models under another policy: no model is loaded again (cheap, per site)."""
+        return Engine(policy, self.scorer, self.neural)
 
     def scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        """Fast tier: word lists, patterns and learned scores for a batch, without decisions or spans."""
+        """Fast tier: word lists, patterns and the n-gram model for a batch, without the neural
+        tier, decisions or spans (for bulk screening; `moderate_many` gives the full scores)."""
         normalized = [normalize(_well_formed(text)) for text in texts]
-        learned = self._learned_scores([item.text for item in normalized])
+        learned = self._ngram_scores([item.text for item in normalized])
         results = []
         for item, learned_scores in zip(normalized, learned):
             evidence = Evidence()
@@ -87,8 +121,12 @@ class Engine:
             item.evidence = Evidence()
             item.words = lexicon.words_of(item.normalized.text)
             self.word_lists.scan(item.normalized, item.words, item.evidence)
-        for item, learned in zip(work, self._learned_scores([item.normalized.text for item in work])):
-            item.learned = learned
+        texts = [item.normalized.text for item in work]
+        wants_relevance = [item.comment.story is not None for item in work]
+        learned, ngram, neural, embeddings = self._learned(texts, wants_relevance)
+        for index, item in enumerate(work):
+            item.learned, item.ngram, item.neural = learned[index], ngram[index], neural[index]
+            item.embedding = embeddings[index] if wants_relevance[index] else None
         return [self._finish(item) for item in work]
 
     def _gate(self, comment: CommentInput) -> Reason | None:
@@ -105,12 +143,24 @@ class Engine:
             return Reason("empty", 1.0, (), "size_and_story")
         return None
 
-    def _learned_scores(self, normalized_texts: list[str]) -> list[dict[str, float]]:
+    def _ngram_scores(self, normalized_texts: list[str]) -> list[dict[str, float]]:
         if self.scorer is None or not normalized_texts:
             return [{} for _ in normalized_texts]
-        predicted = self.scorer.predict(normalized_texts)
-        names = list(predicted)
-        return [dict(zip(names, row)) for row in zip(*(predicted[name].tolist() for name in names))]
+        return _rows(self.scorer.predict(normalized_texts), len(normalized_texts))
+
+    def _learned_scores(self, normalized_texts: list[str]) -> list[dict[str, float]]:
+        """Blended learned scores (both tiers) for texts, without relevance embeddings."""
+        return self._learned(normalized_texts, [False] * len(normalized_texts))[0]
+
+    def _learned(self, normalized_texts: list[str], relevance: list[bool]):
+        """(blended, n-gram and neural scores, relevance embeddings) per text, one run of each tier."""
+        ngram = self._ngram_scores(normalized_texts)
+        if self.neural is None or not normalized_texts:
+            return ngram, ngram, [{} for _ in normalized_texts], [None] * len(normalized_texts)
+        log_odds, embeddings = self.neural.raw(normalized_texts, relevance)
+        neural = [dict(zip(self.neural.attributes, (float(_sigmoid(v)) for v in row))) for row in log_odds]
+        blended = [self.neural.blend(ngram_row, row) for ngram_row, row in zip(ngram, log_odds)]
+        return blended, ngram, neural, embeddings
 
     def _finish(self, item: _Work) -> Verdict:
         comment, normalized, evidence = item.comment, item.normalized, item.evidence
@@ -118,11 +168,19 @@ class Engine:
         spam.scan_repeats(normalized, item.words, comment.author.recent_texts if comment.author else (), evidence)
         spam.scan_links(normalized, evidence)
         if comment.story is not None:
-            offtopic.scan(normalized, comment.story, comment.parent_text, evidence)
+            offtopic.scan(normalized, comment.story, comment.parent_text, evidence, self._similarity(item))
         item.rule_scores = evidence.scores()
         scores = _combine(item.learned, item.rule_scores, with_off_topic=comment.story is not None)
         scores["insult"] = min(scores["insult"], self._insult_without_aimless_words(item))
         return self._decide(item, scores)
+
+    def _similarity(self, item: _Work) -> float | None:
+        """Cosine similarity of the comment to its story or parent, whichever is closer (neural tier)."""
+        if self.neural is None or item.embedding is None:
+            return None
+        comment = item.comment
+        contexts = [f"{comment.story.title}. {comment.story.text}"] + ([comment.parent_text] if comment.parent_text else [])
+        return max(float(item.embedding @ _context_embedding(self.neural, context)) for context in contexts)
 
     def _insult_without_aimless_words(self, item: _Work) -> float:
         """The insult score once words that insult nobody ("this policy is stupid") are masked out.
@@ -234,7 +292,11 @@ class Engine:
         """
         found = item.evidence.spans_for(attribute, minimum=_RULE_SPAN_MINIMUM)
         rules_carry_it = found and max(weight for _, _, weight in found) >= score
-        if self.scorer is not None and attribute in (item.learned or {}) and not rules_carry_it:
+        neural_score = (item.neural or {}).get(attribute, 0.0)
+        ngram_score = (item.ngram or {}).get(attribute, 0.0)
+        if not rules_carry_it and neural_score > ngram_score:
+            found += self._neural_spans(item, attribute, score)
+        elif self.scorer is not None and attribute in (item.learned or {}) and not rules_carry_it:
             text = item.normalized.text
             explained = [(start, end, weight) for start, end, weight in self.scorer.explain(text, attribute)
                          if weight >= LEARNED_SPAN_MIN_WEIGHT and text[start:end] not in _NOT_RESPONSIBLE]
@@ -248,10 +310,42 @@ class Engine:
             strongest_by_span[start, end] = max(weight, strongest_by_span.get((start, end), 0.0))
         return tuple(sorted((start, end, weight) for (start, end), weight in strongest_by_span.items()))
 
+    def _neural_spans(self, item: _Work, attribute: str, score: float) -> list[tuple[int, int, float]]:
+        """The words the neural tier leans on, by occlusion: each word blanked in turn, in one batch.
+
+        A word counts when blanking it lowers the neural log-odds by NEURAL_SPAN_MIN_DROP or more
+        and it is not one of _NOT_RESPONSIBLE (function words, the names of groups). Offsets go
+        back through the normalizer to the characters the author typed.
+        """
+        text = item.normalized.text
+        words = [match.span() for match in _OCCLUSION_WORD.finditer(text)
+                 if match.group() not in _NOT_RESPONSIBLE][:NEURAL_SPAN_MAX_WORDS]
+        drops = self.neural.occlusion(text, words, attribute)
+        chosen = [(span, drop) for span, drop in zip(words, drops) if drop >= NEURAL_SPAN_MIN_DROP]
+        if not chosen:
+            return []
+        strongest = max(drop for _, drop in chosen)
+        return [(*item.normalized.span_to_original(*span), round(score * drop / strongest, 4)) for span, drop in chosen]
+
     def _phase_of(self, item: _Work, attribute: str, score: float) -> str:
         if item.learned and round(item.learned.get(attribute, 0.0), 4) >= score:
             return LEARNED
         return item.evidence.phase_of(attribute) or LEARNED
+
+
+def _rows(columns: dict[str, np.ndarray], count: int) -> list[dict[str, float]]:
+    names = list(columns)
+    return [dict(zip(names, row)) for row in zip(*(columns[name].tolist() for name in names))] or [{}] * count
+
+
+def _sigmoid(value: float) -> float:
+    return 1.0 / (1.0 + np.exp(-value))
+
+
+@lru_cache(maxsize=1024)
+def _context_embedding(neural, text: str) -> np.ndarray:
+    """A story's or parent's relevance embedding; cached, since many comments share one story."""
+    return neural.embed([normalize(text).text])[0]
 
 
 def _combine(learned: dict[str, float], rules: dict[str, float], with_off_topic: bool) -> dict[str, float]:
@@ -281,6 +375,18 @@ def _mask(normalized: NormalizedText, original_spans: list[tuple[int, int]]) -> 
         if any(start <= original_index < end for start, end in original_spans):
             characters[index] = " "
     return "".join(characters)
+
+
+@lru_cache(maxsize=1)
+def _shipped_neural():
+    """The shipped neural tier, or None in a checkout without one (n-gram model and rules only)."""
+    from rostra.moderation.neural import NeuralModelError, NeuralScorer
+
+    try:
+        return NeuralScorer.load()
+    except NeuralModelError as error:
+        warnings.warn(f"no neural model, scoring without the neural tier: {error}", RuntimeWarning, stacklevel=3)
+        return None
 
 
 @lru_cache(maxsize=1)

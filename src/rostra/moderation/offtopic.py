@@ -1,14 +1,19 @@
 """The relevance phase: is a comment about its story, or about the comment it answers?
 
-Relevance is the share of a comment's content words (stop words dropped, endings stripped) that also
-occur in the story's title and text or in the parent comment. A long comment sharing nothing with
-either is likely off topic; short reactions ("Great article", "No, that's wrong") are on topic by
-nature, and so are comments that talk about the article itself. Unrelated conspiracy copy-pastes
-share no words with the story and carry their own vocabulary, which raises the score further.
+Two signals. Word overlap: the share of a comment's content words (stop words dropped, endings
+stripped) that also occur in the story's title and text or in the parent comment. Meaning: with the
+neural tier, the cosine similarity of the comment's sentence embedding to the story's or the
+parent's, whichever is closer, which sees paraphrase that shares no word. Both go through one
+logistic function (`OVERLAP_WEIGHT`, `SIMILARITY_WEIGHT`, `BIAS`, fitted on one half of the
+parent-swap test in `bench/off_topic.py` and reported on the other half). Short reactions ("Great
+article", "No, that's wrong") are on topic by nature, and so are comments that talk about the
+article itself. Copy-pastes raise the score: conspiracy vocabulary, a press release's boilerplate,
+a comment shouted in capitals.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
@@ -56,8 +61,24 @@ CONSPIRACY = re.compile(
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _ENDINGS = ("ations", "ation", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "ers", "er",
             "ed", "es", "ly", "s")
+# A press release pasted under a story it does not belong to.
+PRESS_RELEASE = re.compile(
+    r"\b(?:for immediate release|press release|media contact|is (?:pleased|proud|delighted) to announce|"
+    r"(?:has|have) (?:been )?appointed|announced today|about (?:the )?company|forward-looking statements|"
+    r"©|all rights reserved|\bceo\b.{0,40}\bsaid in a statement)")
 _SHORT_COMMENT = 5
 _EXPECTED_SHARE = 0.2
+# A comment mostly in capitals (letters only), when it also seems unrelated: a pasted rant.
+_CAPITALS_SHARE = 0.6
+# The copy-paste signals each add this to a score already over _PASTE_FLOOR.
+PASTE_BOOST = 0.25
+_PASTE_FLOOR = 0.3
+# off_topic = sigmoid(OVERLAP_WEIGHT * unrelatedness + SIMILARITY_WEIGHT * similarity + BIAS), with
+# unrelatedness the word-overlap score and similarity the closer cosine to story or parent. Fitted
+# on the even half of the parent-swap test (bench/off_topic.py --fit).
+OVERLAP_WEIGHT = 1.03
+SIMILARITY_WEIGHT = -10.81
+BIAS = 1.90
 
 
 @lru_cache(maxsize=1 << 16)
@@ -83,18 +104,36 @@ def _context_stems(text: str) -> frozenset[str]:
     return frozenset(content_stems(normalize(text).text))
 
 
-def off_topic_score(normalized: NormalizedText, story: StoryContext, parent_text: str | None) -> float:
-    """How likely a moderator would call the comment off topic, from 0 (on topic) to 1."""
+def off_topic_score(normalized: NormalizedText, story: StoryContext, parent_text: str | None,
+                    similarity: float | None = None) -> float:
+    """How likely a moderator would call the comment off topic, from 0 (on topic) to 1.
+
+    `similarity` is the neural tier's cosine similarity to story or parent (None without it: word
+    overlap alone).
+    """
     words = content_stems(normalized.text)
     if len(words) < _SHORT_COMMENT:
         return 0.05
-    story_stems = _context_stems(f"{story.title}\n{story.title}\n{story.text}")
-    score = _unrelatedness(words, story_stems)
+    score = unrelatedness(words, story, parent_text)
+    if similarity is not None:
+        score = 1.0 / (1.0 + math.exp(-(OVERLAP_WEIGHT * score + SIMILARITY_WEIGHT * similarity + BIAS)))
+    if score > _PASTE_FLOOR:
+        pasted = (CONSPIRACY.search(normalized.text), PRESS_RELEASE.search(normalized.text), _shouted(normalized.original))
+        score = min(0.98, score + PASTE_BOOST * sum(1 for signal in pasted if signal))
+    return round(score, 4)
+
+
+def unrelatedness(words: list[str], story: StoryContext, parent_text: str | None) -> float:
+    """The word-overlap signal: high when the comment's words are missing from story and parent."""
+    score = _unrelatedness(words, _context_stems(f"{story.title}\n{story.title}\n{story.text}"))
     if parent_text:
         score = min(score, _unrelatedness(words, _context_stems(parent_text)))
-    if score > 0.3 and CONSPIRACY.search(normalized.text):
-        score = min(0.98, score + 0.25)
-    return round(score, 4)
+    return score
+
+
+def _shouted(original: str) -> bool:
+    letters = [character for character in original if character.isalpha()]
+    return len(letters) >= 20 and sum(character.isupper() for character in letters) / len(letters) >= _CAPITALS_SHARE
 
 
 def _unrelatedness(words: list[str], context: frozenset[str]) -> float:
@@ -109,7 +148,8 @@ def _unrelatedness(words: list[str], context: frozenset[str]) -> float:
     return missing * comment_confidence * context_confidence
 
 
-def scan(normalized: NormalizedText, story: StoryContext, parent_text: str | None, evidence: Evidence) -> float:
-    score = off_topic_score(normalized, story, parent_text)
+def scan(normalized: NormalizedText, story: StoryContext, parent_text: str | None, evidence: Evidence,
+         similarity: float | None = None) -> float:
+    score = off_topic_score(normalized, story, parent_text, similarity)
     evidence.add(Hit("off_topic", score, (0, len(normalized.original)), PHASE))
     return score
