@@ -63,7 +63,10 @@ HARMLESS_IDIOMS = re.compile(
     r"|\bmagna cum laude|\bscrew(?:ed|s|ing)? (?:up|over|it)|\bpig(?:s)? (?:farm|farmer|farming|flu|iron)"
     r"|\bguinea pigs?|\bdamn(?:ed)? if\b|\bfool(?:ed|s)? (?:around|proof)|\bhell (?:of|yes|no)\b"
     r"|\brat race|\bdick (?:cheney|van dyke|durbin)|\bgarbage (?:collection|truck|bin|man|men)"
-    r"|\btrash (?:collection|can|bin|talk)|\bhonky[- ]?tonks?")
+    r"|\btrash (?:collection|can|bin|talk)|\bhonky[- ]?tonks?"
+    r"|\bfaggots? (?:and peas|in gravy|and mash)|\bbundles? of faggots|\bfaggots? for the (?:fire|stove|wood)"
+    r"|\bspastic (?:colon|paraplegia|diplegia|cerebral)|\b(?:maine )?coon cats?\b|\bretard(?:s|ed|ing)? the "
+    r"(?:ignition|timing|spark|growth|reaction|process|fire|spread)")
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,16 @@ RULES = (
           r"|\bholohoax\b|\bholocaust (?:never happened|is a (?:lie|hoax|myth))\b|\bsix million (?:lie|myth|hoax)\b"
           r"|\bkalergi\b|\bdindus?\b|\bwe wuz\b|\b13 ?/ ?50\b|\bdespite being 13\b|\bzog\b",
           ("identity_attack", 0.8), ("toxicity", 0.75)),
+    # In-group code beyond the echo: Jews named as kabbalists, globalist bankers, rootless
+    # cosmopolitans, a "Jewish question"; the numbers of Holocaust denial ("6 gorillion", "109 countries").
+    _rule("coded_hate", 0.85, "kabbalist kabbalists globalist globalists rootless khazarian synagogue talmudic jq "
+          "109 gorillion goyim jewish",
+          r"\bkabbalists?\b(?: \w+){0,2} (?:medias?|press|bankers?|elites?|cabal|agenda|controll?\w*|lobby|hollywood)\b"
+          r"|\b(?:medias?|press|bankers?|elites?|hollywood) (?:of|run by|owned by) (?:the )?kabbalists?\b"
+          r"|\bglobalist (?:bankers?|financiers?|elites?|cabal|jews?|puppet ?masters?|media)\b|\brootless cosmopolitans?\b"
+          r"|\bkhazarian (?:mafia|jews?|elites?|bankers?)\b|\bsynagogue of satan\b|\btalmudic (?:agenda|plot|media|elites?|bankers?)\b"
+          r"|\bthe jq\b|\bthe jewish question\b|\bexpelled from 109 countries\b|\b109 countries\b|\b6 ?gorillion\b|\bgoyim\b",
+          ("identity_attack", 0.75), ("toxicity", 0.7)),
     _rule("coded_hate", 0.85, "replacement genocide replace replaced replacing invasion invaders",
           r"\b(?:great replacement|white genocide|replacement migration)\b"
           r"|\b(?:will not|won't|wont) replace us\b|\breplac(?:e|ed|ing|ement of) (?:us|whites|white people|the white race|"
@@ -213,10 +223,11 @@ RULES = (
 # Sentence words that show a pattern is being quoted to reject it, not asserted.
 REJECTION_MARKERS = re.compile(
     r"\b(?:trope|tropes|antisemitic|anti-semitic|antisemitism|racist|conspiracy theor\w+|debunked|myth|"
-    r"false|lie|lies|nonsense|disgusting|hateful|bigoted|propaganda of|dog ?whistle\w*|slogan|code for|"
+    r"false|(?:is|are|was|a|an|the|that's|old|oldest|big) (?:lie|lies)|nonsense|disgusting|hateful|bigoted|propaganda of|dog ?whistle\w*|slogan|code for|"
     r"neo-?nazi\w*|white supremacis\w+|antisemites?|hate (?:speech|crimes?|symbols?)|symbol|signal|code|"
     r"chant\w*|graffiti|manifesto|means?|meaning|stands? for|salutes?|shock\w*|outrage\w*|arrested|charged|"
-    r"investigat\w+|reported|never forget|prosecut\w+|used by|recogni[sz]e|condemn\w*|reject\w*)\b")
+    r"investigat\w+|reported|never forget|prosecut\w+|used by|recogni[sz]e|condemn\w*|reject\w*|so-called|"
+    r"historians?|history of)\b")
 _ECHO = re.compile(r"\({3}\s*[^()\n]{1,60}?\s*\){3}")
 # Attributes whose patterns a reader may name to reject them ("... is an antisemitic trope").
 _REJECTABLE = frozenset({"coded_hate", "identity_attack"})
