@@ -8,6 +8,11 @@ worker processes, and other machines on the same database, find them by polling 
 `POLL_SECONDS`. Because events are rows with increasing ids, a page that reconnects with the last id
 it saw (SSE's `Last-Event-ID`) gets what it missed from the table itself.
 
+Other processes are nudged so they need not wait for the poll: on PostgreSQL the publishing
+transaction sends a NOTIFY, which PostgreSQL delivers only if and when it commits, and every bus
+LISTENs; with `redis_url` set, the store's commit hook publishes on a Redis channel every bus
+subscribes to (SQLite with several workers). A lost nudge costs at most one poll interval.
+
 The same code works on SQLite and PostgreSQL. On PostgreSQL, ids are handed out before commit, so a
 transaction that commits late can land an id below one already read: each poll looks back
 `LOOKBACK_IDS` ids and skips those already delivered.
@@ -40,6 +45,7 @@ BATCH = 500  # rows read per poll
 REPLAY_LIMIT = 500  # at most this many missed events are replayed to a reconnecting subscriber
 RETENTION = timedelta(days=1)  # older events are pruned (rostra.workers): a page away longer reloads
 SUBSCRIBER_QUEUE = 1000  # a subscriber this far behind is dropped (it reconnects and replays)
+NUDGE_CHANNEL = "rostra_events"  # PostgreSQL NOTIFY channel and Redis pub/sub channel
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,9 @@ def publish_on_commit(
          "created_at": utcnow()},
     )
     notify_after_commit(connection)
+    if connection.dialect.name == "postgresql":
+        # Delivered to listeners at commit only; repeats within one transaction arrive once.
+        connection.exec_driver_sql(f"NOTIFY {NUDGE_CHANNEL}")
 
 
 def prune_events(store: Store, retention: timedelta) -> int:
@@ -105,8 +114,11 @@ class EventBus:
     by a local commit or every POLL_SECONDS; without it, `poll_once()` delivers by hand (the CLI,
     tests)."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, redis_url: str | None = None):
         self.store = store
+        self.redis_url = redis_url
+        self._nudge_threads: list[threading.Thread] = []
+        self._redis = None  # the client publishing nudges, made on first use
         self._subscribers: set[_Subscriber] = set()
         self._listeners: list[Callable[[Event], None]] = []
         self._lock = threading.Lock()
@@ -137,6 +149,17 @@ class EventBus:
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="rostra-events", daemon=True)
         self._thread.start()
+        listeners = []
+        if not self.store.is_sqlite:
+            listeners.append(self._listen_postgres)
+        if self.redis_url:
+            self.store.commit_listeners.append(self._publish_redis_nudge)
+            listeners.append(self._listen_redis)
+        for listen in listeners:
+            thread = threading.Thread(target=self._keep_listening, args=(listen,), name="rostra-nudges",
+                                      daemon=True)
+            thread.start()
+            self._nudge_threads.append(thread)
 
     def stop(self) -> None:
         if self._thread is None:
@@ -145,6 +168,55 @@ class EventBus:
         self._wake.set()
         self._thread.join(timeout=5)
         self._thread = None
+        for thread in self._nudge_threads:
+            thread.join(timeout=5)
+        self._nudge_threads = []
+        if self._publish_redis_nudge in self.store.commit_listeners:
+            self.store.commit_listeners.remove(self._publish_redis_nudge)
+
+    # -- nudges from other processes -------------------------------------------------------------
+    def _keep_listening(self, listen: Callable[[], None]) -> None:
+        """Run a listener until stopped, reconnecting after failures (polling covers the gap)."""
+        while not self._stop.is_set():
+            try:
+                listen()
+            except Exception as error:  # noqa: BLE001 - nudges are an optimisation over polling
+                log.warning("event nudges interrupted (%s); polling meanwhile", type(error).__name__)
+                self._stop.wait(POLL_SECONDS)
+
+    def _listen_postgres(self) -> None:
+        import psycopg
+
+        url = self.store.url.set(drivername="postgresql")
+        options = url.query.get("options")
+        conninfo = url.set(query={}).render_as_string(hide_password=False)
+        with psycopg.connect(conninfo, autocommit=True, **({"options": options} if options else {})) as connection:
+            connection.execute(f"LISTEN {NUDGE_CHANNEL}")
+            while not self._stop.is_set():
+                for _ in connection.notifies(timeout=POLL_SECONDS, stop_after=1):
+                    self._wake.set()
+
+    def _listen_redis(self) -> None:
+        import redis
+
+        pubsub = redis.Redis.from_url(self.redis_url).pubsub(ignore_subscribe_messages=True)
+        try:
+            pubsub.subscribe(NUDGE_CHANNEL)
+            while not self._stop.is_set():
+                if pubsub.get_message(timeout=POLL_SECONDS) is not None:
+                    self._wake.set()
+        finally:
+            pubsub.close()
+
+    def _publish_redis_nudge(self) -> None:
+        import redis
+
+        if self._redis is None:
+            self._redis = redis.Redis.from_url(self.redis_url)
+        try:
+            self._redis.publish(NUDGE_CHANNEL, b"")
+        except redis.RedisError as error:
+            log.warning("could not nudge other processes (%s)", type(error).__name__)
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -45,7 +45,7 @@ class Runtime:
         self.settings = settings
         self.store = store
         self.limiter = limiter
-        self.events = EventBus(store)
+        self.events = EventBus(store, settings.redis_url)
         self.signer = URLSafeTimedSerializer(ensure_secret_key(settings), salt=COOKIE_SALT)
         self._engine_factory = engine_factory
         self._sites: dict[int, tuple[SiteConfig, ModerationEngine]] = {}

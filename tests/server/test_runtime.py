@@ -120,3 +120,37 @@ def test_bad_site_settings_are_refused_by_name_and_change_nothing(server):
     assert server.runtime.site(site_id).edit_window_seconds == 900
     with server.store.read() as connection:
         assert connection.execute(select(events)).all() == []
+
+
+@pytest.mark.parametrize("with_redis", [False, True], ids=["database", "redis"])
+def test_another_process_is_nudged_at_once_not_at_the_next_poll(database, tmp_path, server, client, story,
+                                                               monkeypatch, with_redis, request):
+    """PostgreSQL's NOTIFY (and Redis pub/sub when configured) wake other processes' buses: with
+    polling slowed to a minute, an event still arrives within a second. SQLite without Redis has no
+    nudge and waits for the poll (which the earlier test shows delivering)."""
+    import rostra.events
+
+    redis_url = request.getfixturevalue("redis_url") if with_redis else None
+    nudged = with_redis or database.backend == "postgresql"
+    monkeypatch.setattr(rostra.events, "POLL_SECONDS", 60.0)
+    writer = Runtime.from_settings(make_settings(database, tmp_path, redis_url=redis_url), migrate=False)
+    reader = Runtime.from_settings(make_settings(database, tmp_path, redis_url=redis_url), migrate=False)
+    seen = []
+    reader.events.add_listener(seen.append)
+    reader.start()
+    writer.start()
+    try:
+        time.sleep(0.5)  # listeners connected
+        site_id = writer.site_for_origin(ORIGIN)
+        update_site_settings(writer, site_id, {"edit_window_seconds": 30}, actor="admin")
+        deadline = time.monotonic() + 1.5
+        while not seen and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if nudged:
+            assert [event.kind for event in seen] == ["site.settings"]
+            assert reader.site(site_id).edit_window_seconds == 30
+        else:
+            assert seen == []  # nothing but the (slowed) poll would have told it
+    finally:
+        writer.close()
+        reader.close()
