@@ -18,6 +18,7 @@ from sqlalchemy import (
 
 from rostra.vocabulary import ACCOUNT_ROLES, COMMENT_STATUSES, REPORT_REASONS
 
+IMPORT_RUN_STATES = ("running", "finished", "stopped", "failed")
 MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER columns on PostgreSQL; larger ones cannot name a row
 
 metadata = MetaData(
@@ -85,9 +86,13 @@ authors = Table(
     Column("account_id", Integer, ForeignKey("accounts.id"), unique=True),
     Column("guest_key", String(64), unique=True),
     Column("display_name", String(200), nullable=False),
-    Column("email", String(254)),
+    Column("email", String(254), index=True),
     _when("created_at"),
+    # Where an imported author came from and the source's own id for them (see rostra.importers).
+    Column("source", String(40)),
+    Column("external_id", String(200)),
     CheckConstraint("(account_id IS NULL) <> (guest_key IS NULL)", name="one_identity"),
+    Index(None, "source", "external_id", unique=True),
 )
 
 comments = Table(
@@ -108,6 +113,13 @@ comments = Table(
     _when("created_at"),
     _when("edited_at", nullable=True),
     _when("deleted_at", nullable=True),
+    # Imported comments: the source and its id for the comment (re-running an import adds nothing),
+    # the run that wrote it, and the status the engine would have given it; the status column keeps
+    # the original one. "Imported, engine disagrees": import_engine_status <> status.
+    Column("source", String(40)),
+    Column("external_id", String(200)),
+    Column("import_run_id", Integer, index=True),
+    Column("import_engine_status", String(16), index=True),
     CheckConstraint(f"status IN {COMMENT_STATUSES}", name="status"),
     # A page walks one of these in order and stops after `limit` visible rows: no sort of the thread.
     Index(None, "story_id", "parent_id", "id"),
@@ -116,6 +128,7 @@ comments = Table(
     Index(None, "story_id", "status"),
     Index(None, "author_id", "status"),
     Index(None, "author_id", "id"),
+    Index(None, "source", "external_id", unique=True),
 )
 
 reactions = Table(
@@ -197,4 +210,31 @@ audit_log = Table(
     _when("created_at"),
     Index(None, "subject_type", "subject_id"),
     Index(None, "site_id", "id"),
+)
+
+import_runs = Table(
+    "import_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("format", String(20), nullable=False),
+    Column("file_name", String(1000), nullable=False),
+    Column("file_bytes", Integer, nullable=False),
+    Column("site_id", Integer, ForeignKey("sites.id"), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("records", Integer, nullable=False, default=0),
+    Column("imported", Integer, nullable=False, default=0),
+    Column("already_present", Integer, nullable=False, default=0),
+    Column("skipped", Integer, nullable=False, default=0),
+    Column("disagreements", Integer, nullable=False, default=0),
+    _when("started_at"),
+    _when("finished_at", nullable=True),
+    CheckConstraint(f"state IN {IMPORT_RUN_STATES}", name="state"),
+)
+
+# One row: this database's own name in exports, so the ids of its comments and authors stay
+# distinct from another Rostra's once imported elsewhere.
+instance = Table(
+    "instance",
+    metadata,
+    Column("id", String(32), primary_key=True),
 )
