@@ -188,6 +188,9 @@ class Importer:
         except ImportHalted as stop:
             self.summary.stopped = str(stop)
             state = "stopped"
+        except BaseException:  # interrupted (Ctrl-C) or broken: the run row says so; running again resumes
+            state = "failed"
+            raise
         finally:
             if not self.options.dry_run:
                 self._finish_run(state)
@@ -533,7 +536,7 @@ class Importer:
             site_id = connection.execute(select(sites.c.id).where(sites.c.name == self.options.site)).scalar()
             if site_id is None:
                 names = connection.execute(select(sites.c.name).order_by(sites.c.name)).scalars().all()
-                raise ImportHalted(f"--site: no site named {self.options.site!r} (sites: {', '.join(names)})")
+                raise ImportHalted(f"--site: no site named {self.options.site!r} (sites: {', '.join(names) or 'none'})")
         return site_id
 
     def _start_run(self, file_name: str, file_bytes: int) -> None:

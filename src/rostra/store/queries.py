@@ -66,6 +66,12 @@ VISIBLE = or_(
     ),
 )
 
+# Imported comments the engine would have decided otherwise than the status they kept (the
+# dashboard's "imported, engine disagrees" filter; deleted ones were never scored).
+IMPORTED_ENGINE_DISAGREES = and_(
+    comments.c.import_engine_status.is_not(None), comments.c.import_engine_status != comments.c.status
+)
+
 COMMENT_COLUMNS = (
     comments.c.id,
     comments.c.story_id,
