@@ -91,6 +91,10 @@ authors = Table(
     # Where an imported author came from and the source's own id for them (see rostra.importers).
     Column("source", String(40)),
     Column("external_id", String(200)),
+    # A reader's erasure: asked for at (their comments became placeholders then), personal data
+    # removed at, once the grace period is over.
+    _when("erasure_requested_at", nullable=True),
+    _when("erased_at", nullable=True),
     CheckConstraint("(account_id IS NULL) <> (guest_key IS NULL)", name="one_identity"),
     Index(None, "source", "external_id", unique=True),
 )

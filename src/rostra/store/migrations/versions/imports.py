@@ -1,5 +1,6 @@
 """Imports and exports: the source and source id of imported comments and authors, the engine's
-would-be status of imported comments, a row per import run, and the instance's name in exports.
+would-be status of imported comments, a row per import run, the instance's name in exports, and
+when a reader asked for erasure and when their personal data was removed.
 
 Revision ID: imports
 Revises: 0002_runtime
@@ -30,6 +31,8 @@ def upgrade() -> None:
     op.create_index("ix_comments_import_run_id", "comments", ["import_run_id"])
     op.create_index("ix_comments_import_engine_status", "comments", ["import_engine_status"])
     op.create_index("ix_authors_email", "authors", ["email"])
+    op.add_column("authors", sa.Column("erasure_requested_at", sa.DateTime(timezone=True)))
+    op.add_column("authors", sa.Column("erased_at", sa.DateTime(timezone=True)))
     op.create_table(
         "import_runs",
         sa.Column("id", sa.Integer, nullable=False),
@@ -67,6 +70,7 @@ def downgrade() -> None:
         op.drop_index(f"ix_{table}_source_external_id", table)
         with op.batch_alter_table(table) as batch:
             for column in ("source", "external_id") + (
-                ("import_run_id", "import_engine_status") if table == "comments" else ()
+                ("import_run_id", "import_engine_status") if table == "comments"
+                else ("erasure_requested_at", "erased_at")
             ):
                 batch.drop_column(column)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import fixture, stored
+from import_support import fixture, stored
 
 
 def test_disqus_bad_records_are_named_counted_and_skipped(rostra, database):

@@ -15,7 +15,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import fixture
+from import_support import fixture
 from rostra.actions.setup import create_demo, prepare
 from rostra.cli import main
 from rostra.config import Settings

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from conftest import fixture, stored
+from import_support import fixture, stored
 from rostra.actions.stories import DEFAULT_SITE, ensure_site
 from rostra.importers import FORMATS, core
 from rostra.importers.core import Importer

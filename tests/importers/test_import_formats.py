@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from conftest import fixture, stored
+from import_support import fixture, stored
 
 
 def test_disqus_threads_statuses_and_canonical_story_urls(rostra, database):
