@@ -16,22 +16,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from import_support import fixture
-from rostra.actions.setup import create_demo, prepare
+from rostra.actions.setup import create_demo
 from rostra.cli import main
 from rostra.config import Settings
+from rostra.runtime import Runtime
 from rostra.store.tables import COMMENT_STATUSES
 
 DEMO_ORIGIN = "http://127.0.0.1:8000"
 
 
 def test_demo_data_and_imports_round_trip_exactly(rostra, database, tmp_path, _sqlite_template):
-    store = database.store()
+    settings = Settings.load(environ={}, overrides={"database_url": database.url, "data_dir": str(tmp_path)})
+    runtime = Runtime.from_settings(settings)
     try:
-        settings = Settings.load(environ={}, overrides={"database_url": database.url, "data_dir": str(tmp_path)})
-        prepare(store, settings)
-        assert create_demo(store, settings) is not None
+        assert create_demo(runtime) is not None
     finally:
-        store.close()
+        runtime.close()
     assert rostra("import", "wordpress", fixture("wordpress.xml")).status == 0
     assert rostra("import", "disqus", fixture("disqus.xml")).status == 0
     first = tmp_path / "first.jsonl"

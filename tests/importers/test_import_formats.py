@@ -111,5 +111,5 @@ def test_running_the_same_file_again_adds_nothing(rostra, database):
 def test_stories_go_to_the_named_site_and_an_unknown_site_is_refused(rostra, database):
     outcome = rostra("import", "disqus", fixture("disqus.xml"), "--site", "elsewhere")
     assert outcome.status == 2
-    assert "--site: no site named 'elsewhere' (sites: none)" in outcome.stderr
+    assert "--site: no site named 'elsewhere' (sites: default)" in outcome.stderr
     assert stored(database) == {}

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from import_support import fixture, stored
-from rostra.actions.stories import DEFAULT_SITE, ensure_site
+from rostra.actions.sites import ensure_site
+from rostra.actions.stories import DEFAULT_SITE
 from rostra.importers import FORMATS, core
 from rostra.importers.core import Importer
 from rostra.importers.source import SourceFile
@@ -65,9 +66,9 @@ def test_an_interrupted_import_run_again_completes_without_duplicates(rostra, da
     monkeypatch.setattr(core, "BATCH_SIZE", 2)
     store = database.store()
     try:
-        ensure_site(store, DEFAULT_SITE, ["https://news.example.com"])
+        site_id = ensure_site(store, DEFAULT_SITE, ["https://news.example.com"])
         source = SourceFile(fixture("disqus.xml"))
-        importer = Importer(store, Engine.default(), "disqus")
+        importer = Importer(store, Engine.default(), "disqus", site_id)
         with pytest.raises(_Interrupted):
             importer.run(_stop_after(FORMATS["disqus"].read(source, None), stop_after),
                          str(source.path.resolve()), source.size)

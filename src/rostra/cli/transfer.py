@@ -61,71 +61,50 @@ def _fail(command: str, message: str, status: int) -> int:
     return status
 
 
-def _open_store(args: argparse.Namespace):
-    """Settings and the migrated database, or a one-line reason why not."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from rostra.store import Store
+def _runtime(args: argparse.Namespace):
+    """The runtime over the configured, migrated database, as every command opens it."""
+    from rostra.cli.server import prepared_runtime
 
     settings = Settings.load(args.config, overrides={"database_url": args.database_url, "data_dir": args.data_dir})
-    try:
-        store = Store(settings.resolved_database_url, sqlite_synchronous=settings.sqlite_synchronous)
-        store.migrate()
-    except (SQLAlchemyError, OSError) as error:
-        raise ConfigError(f"database_url: cannot use the database: {getattr(error, 'orig', None) or error}") from None
-    return settings, store
+    return prepared_runtime(settings)
 
 
 def run_import(args: argparse.Namespace) -> int:
     from rostra.actions.stories import DEFAULT_SITE
-
-    try:
-        settings, store = _open_store(args)
-    except ConfigError as error:
-        return _fail("import", str(error), 2)
-    try:
-        return _import(args, settings, store, args.site or DEFAULT_SITE)
-    except Exception as error:  # a clear line instead of a traceback, whatever went wrong
-        return _fail("import", f"stopped by an unexpected error: {type(error).__name__}: {error}", 1)
-    finally:
-        store.close()
-
-
-def _import(args: argparse.Namespace, settings: Settings, store, site: str) -> int:
-    from sqlalchemy import select
-
-    from rostra.actions.stories import DEFAULT_SITE, ensure_site
     from rostra.importers import FORMATS
-    from rostra.importers.core import Importer, ImportHalted, ImportOptions
+    from rostra.importers.core import Importer, ImportHalted, ImportOptions, find_site
     from rostra.importers.source import SourceFile
-    from rostra.moderation import Engine, Policy
-    from rostra.store.tables import sites
 
     try:
         source = SourceFile(args.file)
     except OSError as error:
         return _fail("import", f"cannot read {args.file}: {error.strerror}", 2)
-    if site == DEFAULT_SITE:
-        with store.read() as connection:
-            exists = connection.execute(select(sites.c.id).where(sites.c.name == site)).first()
-        if not exists:  # as on the server's first start; an existing site's origins stay as they are
-            ensure_site(store, DEFAULT_SITE, settings.allowed_origins)
-    format = FORMATS[args.format]
-    progress = _Progress(sys.stderr, source) if sys.stderr.isatty() else None
-    importer = Importer(
-        store,
-        Engine.default(Policy.from_mapping(settings.moderation)),
-        format.name,
-        ImportOptions(site=site, dry_run=args.dry_run, strict=args.strict,
-                      merge_authors_by_email=format.merge_authors_by_email),
-        on_error=lambda error: _print_error(progress, error),
-        on_disagreement=(lambda item: _print_disagreement(progress, item)) if args.report else None,
-        on_batch=progress.draw if progress else None,
-    )
     try:
+        runtime = _runtime(args)
+    except ConfigError as error:
+        return _fail("import", str(error), 2)
+    try:
+        site_id = find_site(runtime.store, args.site or DEFAULT_SITE)
+        format = FORMATS[args.format]
+        progress = _Progress(sys.stderr, source) if sys.stderr.isatty() else None
+        importer = Importer(
+            runtime.store,
+            runtime.engine_for(site_id),  # the site's own moderation policy
+            format.name,
+            site_id,
+            ImportOptions(dry_run=args.dry_run, strict=args.strict,
+                          merge_authors_by_email=format.merge_authors_by_email),
+            on_error=lambda error: _print_error(progress, error),
+            on_disagreement=(lambda item: _print_disagreement(progress, item)) if args.report else None,
+            on_batch=progress.draw if progress else None,
+        )
         summary = importer.run(format.read(source, args.base_url), str(source.path.resolve()), source.size)
     except ImportHalted as error:
         return _fail("import", str(error), 2)
+    except Exception as error:  # a clear line instead of a traceback, whatever went wrong
+        return _fail("import", f"stopped by an unexpected error: {type(error).__name__}: {error}", 1)
+    finally:
+        runtime.close()
     if progress:
         progress.finish()
     _print_summary(summary, sys.stdout)
@@ -196,9 +175,10 @@ def run_export(args: argparse.Namespace) -> int:
     except BadURL as error:
         return _fail("export", f"--story: {error}", 2)
     try:
-        _, store = _open_store(args)
+        runtime = _runtime(args)
     except ConfigError as error:
         return _fail("export", str(error), 2)
+    store = runtime.store
     try:
         try:
             output = open(args.output, "w", encoding="utf-8", newline="") if args.output else None  # noqa: SIM115
@@ -214,6 +194,6 @@ def run_export(args: argparse.Namespace) -> int:
     except Exception as error:
         return _fail("export", f"stopped by an unexpected error: {type(error).__name__}: {error}", 1)
     finally:
-        store.close()
+        runtime.close()
     print(f"rostra export: {counts['comments']} comments in {counts['stories']} stories", file=sys.stderr)
     return 0

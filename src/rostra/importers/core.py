@@ -66,7 +66,6 @@ class ImportHalted(Exception):
 
 @dataclass(frozen=True)
 class ImportOptions:
-    site: str = DEFAULT_SITE
     dry_run: bool = False
     strict: bool = False
     merge_authors_by_email: bool = True  # off for the Rostra format, whose authors carry exact ids
@@ -140,6 +139,7 @@ class Importer:
         store: Store,
         engine,
         format_name: str,
+        site_id: int,
         options: ImportOptions = ImportOptions(),
         on_error: Callable[[BadRecord], None] | None = None,
         on_disagreement: Callable[[Disagreement], None] | None = None,
@@ -155,13 +155,14 @@ class Importer:
         self._planned: dict[Ref, _Known] = {}  # dry runs only: what earlier batches would have written
         self._story_ids: dict[str, int] = {}
         self._lone_stories: list[Story] = []  # stories listed on their own (Rostra format), in file order
-        self._site_id: int | None = None
+        self._site_id = site_id
         self._own_origin: str | None = None
 
     # -- the run --------------------------------------------------------------------------------
 
     def run(self, items: Iterable[Comment | BadRecord], file_name: str, file_bytes: int) -> ImportSummary:
-        self._site_id = self._find_site()
+        with self.store.write() as connection:
+            self._own_origin = instance_origin(connection)
         if not self.options.dry_run:
             self._start_run(file_name, file_bytes)
         state = "finished"
@@ -530,15 +531,6 @@ class Importer:
 
     # -- the import_runs row --------------------------------------------------------------------
 
-    def _find_site(self) -> int:
-        with self.store.write() as connection:
-            self._own_origin = instance_origin(connection)
-            site_id = connection.execute(select(sites.c.id).where(sites.c.name == self.options.site)).scalar()
-            if site_id is None:
-                names = connection.execute(select(sites.c.name).order_by(sites.c.name)).scalars().all()
-                raise ImportHalted(f"--site: no site named {self.options.site!r} (sites: {', '.join(names) or 'none'})")
-        return site_id
-
     def _start_run(self, file_name: str, file_bytes: int) -> None:
         with self.store.write() as connection:
             self.summary.unfinished_runs = connection.execute(
@@ -575,6 +567,16 @@ def _check(comment: Comment) -> tuple[str, str] | None:
     if comment.status != "deleted" and not comment.body.strip():
         return comment.body_field, "is empty"
     return None
+
+
+def find_site(store: Store, name: str = DEFAULT_SITE) -> int:
+    """The id of the site named `name`; ImportHalted naming the sites there are when it does not exist."""
+    with store.read() as connection:
+        site_id = connection.execute(select(sites.c.id).where(sites.c.name == name)).scalar()
+        if site_id is None:
+            names = connection.execute(select(sites.c.name).order_by(sites.c.name)).scalars().all()
+            raise ImportHalted(f"--site: no site named {name!r} (sites: {', '.join(names) or 'none'})")
+    return site_id
 
 
 def instance_origin(connection: Connection) -> str:
