@@ -3,7 +3,8 @@ and headless Debian Chromium driven by Playwright.
 
 `live_server` allows its own origin, so pages it serves (the demo article, /admin) embed and write
 as a news site's would. `page` is a fresh browser context (no cookies, no storage) per test;
-screenshots a test saves with `save_screenshot` land in `tests/browser/artifacts/` (git-ignored).
+screenshots a test saves with `browser_support.save_screenshot` land in `tests/browser/artifacts/`
+(git-ignored).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from rostra.config import Settings
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-ARTIFACTS = Path(__file__).parent / "artifacts"
 START_TIMEOUT_SECONDS = 20
 
 
@@ -124,11 +124,3 @@ def new_page(browser):
 @pytest.fixture
 def page(new_page):
     return new_page()
-
-
-def save_screenshot(page, name: str, full_page: bool = True) -> Path:
-    """Save a PNG under tests/browser/artifacts/ (kept by CI as a test artefact)."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
-    return path

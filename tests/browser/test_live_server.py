@@ -1,6 +1,6 @@
 """The browser set-up itself: Debian's Chromium opens a page the live server serves."""
 
-from conftest import save_screenshot
+from browser_support import save_screenshot
 
 
 def test_the_offline_api_documentation_opens_in_chromium(live_server, page):

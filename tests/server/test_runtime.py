@@ -4,6 +4,7 @@ that reconnects, delivered across processes; per-site settings effective at once
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 
 import pytest
@@ -33,6 +34,25 @@ def test_each_write_announces_itself_once_committed(server, client, story):
     created = server.runtime.events.missed(0, None, story["id"])[0]
     assert created.payload["comment"]["body_html"] == "<p>Where does the money go?</p>"
     assert created.site_id == server.runtime.site_for_origin(ORIGIN)
+
+
+def _run_on_own_loop(coroutine_function):
+    """Run a coroutine on a fresh event loop in a thread of its own: the SSE streams' situation (the
+    server's loop), and independent of any loop the test process already runs (Playwright's)."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = asyncio.run(coroutine_function())
+        except BaseException as error:  # noqa: BLE001 - re-raised in the test's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=WAIT_SECONDS * 4)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def test_a_rolled_back_write_announces_nothing(server, story):
@@ -72,7 +92,7 @@ def test_a_subscriber_gets_new_events_live_and_a_reconnecting_one_what_it_missed
         replayed = await asyncio.wait_for(receive(missed_after - 1, 2), WAIT_SECONDS)
         return live_events, replayed
 
-    live_events, replayed = asyncio.run(scenario())
+    live_events, replayed = _run_on_own_loop(scenario)
     assert live_events[0].payload["comment"]["body_html"] == "<p>Second comment</p>"
     assert [event.payload["comment"]["id"] for event in replayed] == [first["id"], first["id"] + 1]
 
