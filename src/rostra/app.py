@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from rostra import __version__
 from rostra.actions.moderation import ModerationEngine
-from rostra.api import accounts, comments, coral, docs, perspective, problems, stories
+from rostra.api import accounts, comments, coral, docs, perspective, problems, reader_data, stories
 from rostra.config import Settings
 from rostra.guards.body_limit import BodyLimitMiddleware
 from rostra.guards.ratelimit import RateLimiter
@@ -45,7 +45,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     )
     app.state.runtime = runtime
     problems.install(app)
-    for router in (stories.router, comments.router, accounts.router, docs.router, perspective.router, coral.router):
+    for router in (stories.router, comments.router, accounts.router, reader_data.router, docs.router, perspective.router,
+                   coral.router):
         app.include_router(router)
 
     @app.get("/api/v1/health", tags=["service"])
