@@ -13,7 +13,7 @@ from rostra import __version__
 from rostra.actions.moderation import ModerationEngine
 from rostra.api import accounts, comments, coral, docs, perspective, problems, reader_data, stories
 from rostra.config import Settings
-from rostra.guards.body_limit import BodyLimitMiddleware
+from rostra.guards.body_limit import BodyLimit, BodyLimitMiddleware
 from rostra.guards.ratelimit import RateLimiter
 from rostra.runtime import Runtime
 
@@ -61,7 +61,10 @@ def create_app(runtime: Runtime) -> FastAPI:
         allow_headers=["Content-Type"],
         max_age=600,
     )
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes, limits=(
+        BodyLimit("/v1alpha1/", perspective.MAX_BODY_BYTES, perspective.refuse_large_body),
+        BodyLimit("/coral/", coral.MAX_BODY_BYTES, coral.refuse_large_body),
+    ))
     return app
 
 

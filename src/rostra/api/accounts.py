@@ -7,6 +7,7 @@ from rostra.actions import moderation as moderation_actions
 from rostra.actions.errors import NotFound
 from rostra.actions.identity import Viewer
 from rostra.api.deps import SESSION_COOKIE, Runtime, guard_write, moderator, runtime, set_session, viewer
+from rostra.api.routing import JSONRoute
 from rostra.api.schemas import (
     PROBLEM_RESPONSES,
     AccountRequest,
@@ -17,7 +18,7 @@ from rostra.api.schemas import (
     SignInRequest,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["accounts"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api/v1", route_class=JSONRoute, tags=["accounts"], responses=PROBLEM_RESPONSES)
 
 
 def _session(runtime: Runtime, reader: Viewer) -> dict:

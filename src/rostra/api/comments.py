@@ -11,6 +11,7 @@ from rostra.actions.identity import Viewer
 from rostra.store.tables import MAX_ID
 from rostra.vocabulary import MAX_DEPTH, MAX_REPLIES_PER_COMMENT
 from rostra.api.deps import Runtime, answer, guard_write, runtime, viewer
+from rostra.api.routing import JSONRoute
 from rostra.api.schemas import (
     PROBLEM_RESPONSES,
     CommentId,
@@ -25,7 +26,7 @@ from rostra.api.schemas import (
     ReportRequest,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["comments"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api/v1", route_class=JSONRoute, tags=["comments"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("/stories/{story_id}/comments", response_model=CommentPage)

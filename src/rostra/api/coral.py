@@ -8,7 +8,6 @@ would run over, Rostra answers 204 (no decision) rather than let Coral time out.
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request, Response
@@ -16,11 +15,13 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from rostra.api.perspective import log_failure, service_for
+from rostra.guards.json_input import BadJSON, parse_json
 from rostra.perspective.coral import (
     SIGNATURE_HEADER,
     CoralError,
     comment_input,
     needs_moderation,
+    offered_signatures,
     parse_request,
     phase_response,
     verify_signature,
@@ -49,15 +50,14 @@ async def coral_phase(request: Request) -> Response:
         if not service.coral_secrets:
             raise CoralError(503, "Coral phase not configured",
                              "Set coral_secret (ROSTRA_CORAL_SECRET) to the phase's signing secret.")
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            raise CoralError(413, "Request too large", f"The body is over {MAX_BODY_BYTES} bytes.")
-        verify_signature(body, request.headers.get(SIGNATURE_HEADER), service.coral_secrets,
-                         datetime.now(UTC))
+        offered = offered_signatures(request.headers.get(SIGNATURE_HEADER))  # before reading the body
+        body = await request.body()  # the body-limit middleware stops it at MAX_BODY_BYTES
+        verify_signature(body, offered, service.coral_secrets, datetime.now(UTC))
         try:
-            payload = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise CoralError(400, "Invalid request", f"The body is not JSON: {error}") from None
+            payload = parse_json(body)
+        except BadJSON as error:
+            raise CoralError(400, "Invalid request", f"The body is not JSON Rostra reads: {error.message}",
+                             error.field) from None
         comment = parse_request(payload)
     except CoralError as error:
         return problem(error)
@@ -86,7 +86,16 @@ def timeout_of(request: Request) -> int:
     return int(text)
 
 
-def problem(error: CoralError) -> JSONResponse:
-    body = {"type": PROBLEM_TYPE, "title": error.title, "status": error.status,
+def problem_body(error: CoralError) -> dict:
+    return {"type": PROBLEM_TYPE, "title": error.title, "status": error.status,
             "detail": error.detail, "field": error.field}
-    return JSONResponse(body, status_code=error.status, media_type="application/problem+json")
+
+
+def problem(error: CoralError) -> JSONResponse:
+    return JSONResponse(problem_body(error), status_code=error.status, media_type="application/problem+json")
+
+
+def refuse_large_body(max_bytes: int) -> tuple[int, str, dict]:
+    """The phase's answer to a body over the limit, for the body-limit middleware."""
+    error = CoralError(413, "Request too large", f"The body is over {max_bytes} bytes.")
+    return error.status, "application/problem+json", problem_body(error)

@@ -8,7 +8,6 @@ what `doNotStore: true` asks for (and Rostra does the same when it is false).
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import traceback
@@ -22,6 +21,8 @@ from starlette.concurrency import run_in_threadpool
 from rostra.actions.apikeys import ApiKey, verify_key
 from rostra.actions.moderation import ModerationEngine
 from rostra.config import Settings
+from rostra.guards.body_limit import BodyTooLarge
+from rostra.guards.json_input import BadJSON, parse_json
 from rostra.guards.ratelimit import RateLimiter
 from rostra.perspective.analyze import analyze
 from rostra.perspective.coral import SigningSecret, parse_secrets
@@ -105,6 +106,8 @@ async def analyze_comment(request: Request) -> JSONResponse:
         answer = await run_in_threadpool(analyze, payload, service.engine)
     except PerspectiveError as error:
         return error_response(error)
+    except BodyTooLarge:
+        raise  # the body-limit middleware answers it
     except Exception as error:  # noqa: BLE001 - a client must get Google's 500, never a bare page
         log_failure(error)
         return error_response(PerspectiveError(500, "Internal error encountered."))
@@ -144,17 +147,17 @@ def api_key_of(request: Request) -> str | None:
 
 
 async def json_body(request: Request) -> Any:
-    """The decoded JSON body, read no further than MAX_BODY_BYTES."""
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise PerspectiveError(400, f"Request payload size exceeds the limit: {MAX_BODY_BYTES} bytes.")
-        chunks.append(chunk)
+    """The decoded JSON body (the body-limit middleware stops it at MAX_BODY_BYTES)."""
     try:
-        return json.loads(b"".join(chunks))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise invalid_field("(body)", f"Invalid JSON payload received. {error}") from None
+        return parse_json(await request.body())
+    except BadJSON as error:
+        raise invalid_field(error.field or "(body)", f"Invalid JSON payload received. {error.message}") from None
+
+
+def refuse_large_body(max_bytes: int) -> tuple[int, str, dict]:
+    """Google's answer to a body over the limit, for the body-limit middleware."""
+    error = PerspectiveError(400, f"Request payload size exceeds the limit: {max_bytes} bytes.")
+    return error.code, "application/json", error.to_json()
 
 
 def log_failure(error: Exception) -> None:

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends, Response
 
 from rostra.actions import stories as story_actions
 from rostra.api.deps import Runtime, guard_write, moderator, runtime
+from rostra.api.routing import JSONRoute
 from rostra.api.schemas import (
     PROBLEM_RESPONSES,
     Counts,
@@ -14,7 +15,7 @@ from rostra.api.schemas import (
     StoryRequest,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["stories"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api/v1", route_class=JSONRoute, tags=["stories"], responses=PROBLEM_RESPONSES)
 
 
 @router.post("/stories", response_model=Story, dependencies=[Depends(guard_write)],

@@ -94,19 +94,25 @@ def parse_secrets(setting: str) -> tuple[SigningSecret, ...]:
     return tuple(secrets)
 
 
-def verify_signature(body: bytes, header: str | None, secrets: tuple[SigningSecret, ...],
-                     now: datetime) -> None:
-    """Accept the body only if one `sha256=` value matches an active secret; else CoralError 401."""
+def offered_signatures(header: str | None) -> tuple[str, ...]:
+    """The `sha256=` values of the signature header, checked before the body is read; else 401."""
     if not header:
         raise CoralError(401, "Signature missing",
                          f"The {SIGNATURE_HEADER} header is required: set the phase's signing "
                          "secret in Rostra's coral_secret.")
-    offered = [value.strip() for prefix, _, value in
-               (element.strip().partition("=") for element in header.split(","))
-               if prefix.strip() == "sha256" and value.strip()]
+    offered = tuple(value.strip() for prefix, _, value in
+                    (element.strip().partition("=") for element in header.split(","))
+                    if prefix.strip() == "sha256" and value.strip())
     if not offered:
         raise CoralError(401, "Signature malformed",
                          f"The {SIGNATURE_HEADER} header holds no sha256=<hex> value.")
+    return offered
+
+
+def verify_signature(body: bytes, offered: tuple[str, ...], secrets: tuple[SigningSecret, ...],
+                     now: datetime) -> None:
+    """Accept the body only if one offered value matches an active secret, compared whole and in
+    constant time; else CoralError 401."""
     matched_inactive = False
     for secret in secrets:
         expected = hmac.new(secret.secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
