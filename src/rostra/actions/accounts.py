@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from rostra.actions.errors import Conflict, InvalidInput, NotFound, NotSignedIn
+from rostra.actions.readable import name_problem
 from rostra.store import Store
 from rostra.store.queries import insert_returning_id, utcnow
 from rostra.store.tables import ACCOUNT_ROLES, accounts
@@ -40,6 +41,9 @@ def register(store: Store, username: str, password: str, display_name: str, emai
         raise InvalidInput(
             f"must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters long", field="password"
         )
+    problem = name_problem(display_name)
+    if problem:
+        raise InvalidInput(problem, field="display_name")
     password_hash = _hasher.hash(password)
     values = {
         "username": username,

@@ -27,6 +27,7 @@ from rostra.actions.moderation import (
     log_status,
     moderated_columns,
 )
+from rostra.actions.readable import has_visible_text, name_problem
 from rostra.events import publish_on_commit
 from rostra.moderation import AuthorHistory, CommentInput, StoryContext
 from rostra.render import render_comment
@@ -55,7 +56,7 @@ MAX_EMAIL_CHARS = 254
 
 def _clean_body(body: str, limits: SiteConfig) -> str:
     text = body.strip()
-    if not text:
+    if not has_visible_text(text):
         raise InvalidInput("the comment is empty", field="body")
     if len(text) > limits.max_comment_chars:
         raise InvalidInput(
@@ -69,6 +70,8 @@ def _clean_author(name: str | None, email: str | None, limits: SiteConfig) -> tu
     name = (name or "").strip() or None
     if name is not None and len(name) > limits.max_author_name_chars:
         raise InvalidInput(f"at most {limits.max_author_name_chars} characters", field="author_name")
+    if name is not None and (problem := name_problem(name)):
+        raise InvalidInput(problem, field="author_name")
     email = (email or "").strip() or None
     if email is not None and (len(email) > MAX_EMAIL_CHARS or not EMAIL.fullmatch(email)):
         raise InvalidInput("not an e-mail address", field="author_email")
