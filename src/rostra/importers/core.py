@@ -257,7 +257,7 @@ class Importer:
             else:
                 fresh[ref] = (comment, story_url)
         present = self._known(list(fresh), with_run=True)
-        for ref, (known, run_id) in present.items():
+        for ref, (_, run_id) in present.items():
             comment = fresh.pop(ref)[0]
             if run_id is not None and run_id == self.summary.run_id:
                 self._skip(BadRecord(comment.where, comment.key_field, f"duplicate id {comment.key!r} in this file"),
@@ -302,7 +302,7 @@ class Importer:
                 item.depth = parent_depth + 1
                 placed[ref], progress = item, True
             if not progress:  # replies to each other in a circle: they wait, and are named at the end
-                for ref, (comment, _) in later:
+                for _, (comment, _) in later:
                     self._waiting.setdefault(self._parent_ref(comment), []).append(comment)
                 break
             pending = later
@@ -376,7 +376,7 @@ class Importer:
         except Exception as error:  # the archive still moves in; a moderator sees why it was not scored
             log.error("moderation engine failed on an import batch (%s)", type(error).__name__)
             verdicts = [None] * len(scored)
-        for item, verdict in zip(scored, verdicts):
+        for item, verdict in zip(scored, verdicts, strict=True):
             if verdict is None:
                 item.moderated = {"moderation_scores": {}, "moderation_reasons": ENGINE_ERROR_REASONS,
                                   "moderation_model": None, "import_engine_status": None}
@@ -408,7 +408,7 @@ class Importer:
                 author_ids = self._authors(connection, placed)
                 # Ids in placement order, which is file order for a file that lists parents first
                 # (every Rostra export): an export of the imported threads lists them as the file did.
-                for item, comment_id in zip(placed, _new_comment_ids(connection, len(placed))):
+                for item, comment_id in zip(placed, _new_comment_ids(connection, len(placed)), strict=True):
                     item.id = comment_id
                 connection.execute(insert(comments), [self._row(item, story_ids, author_ids) for item in placed])
                 now = utcnow()
@@ -507,7 +507,7 @@ class Importer:
                      "display_name": author.name or UNNAMED_AUTHOR, "email": author.email,
                      "source": ref[0], "external_id": ref[1], "created_at": now} for ref, author in missing]
             statement = insert(authors).returning(authors.c.id, sort_by_parameter_order=True)
-            for (ref, _), author_id in zip(missing, connection.execute(statement, rows).scalars()):
+            for (ref, _), author_id in zip(missing, connection.execute(statement, rows).scalars(), strict=True):
                 found[ref] = author_id
             self.summary.authors_created += len(missing)
         return found
