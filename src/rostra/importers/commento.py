@@ -1,5 +1,5 @@
-"""Commento's JSON export, which Comentario also reads and writes: {"version": 1, "comments": [...],
-"commenters": [...]}. A comment has commentHex, domain and url (the page's path), commenterHex,
+"""Commento's JSON export (Comentario comes from Commento; a file of its in this shape reads the
+same): {"version": 1, "comments": [...], "commenters": [...]}. A comment has commentHex, domain and url (the page's path), commenterHex,
 markdown, parentHex ("root" for none), state (approved, unapproved, flagged), creationDate and
 deleted; a commenter has commenterHex, name and email ("anonymous" is nobody in particular).
 
