@@ -76,6 +76,10 @@ CALIBRATION_PER_QUOTA = 0.3
 # Int8 weights are kept when no attribute's ROC-AUC on the calibration slice drops more than this.
 QUANTIZATION_TOLERANCE = 0.01
 ONNX_OPSET = 17
+# An attribute's blend is fitted only with this many positive calibration rows; with fewer (threat,
+# profanity, spam and coded hate had 16 to 43 in the shipped run) the fit is noise, and the n-gram
+# score stands: a blend fitted on 16 threats scored "I will find you and kill you." 0.18.
+MIN_BLEND_POSITIVES = 50
 
 
 @dataclass(frozen=True)
@@ -209,6 +213,19 @@ def train_neural(
     work = work or out.parent / f".{out.name}-work"
     work.mkdir(parents=True, exist_ok=True)
     _export(model, relevance, work, tokenizer)
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return finish(work, out, tokenizer, calibrating, attributes, options, fitting, progress)
+
+
+def finish(work: Path, out: Path, tokenizer, calibrating: Sequence[Example], attributes: list[str],
+           options: NeuralOptions, fitting: Sequence[Example], progress: Callable[[str], None] = lambda m: None
+           ) -> NeuralScorer:
+    """From the exported graphs in `work`: quantize (when quality holds), calibrate, save, blend.
+
+    `tokenizer` must be the plain one (no padding, no truncation): the run-time encoder pads and
+    cuts by itself, and calibration must see the logits the shipped scorer computes.
+    """
     calibration_texts = normalized_texts([e.text for e in calibrating])
     raw = _raw_logits(work, tokenizer, calibration_texts)
     weights_note = "float32"
@@ -230,10 +247,9 @@ def train_neural(
         raw_column = raw[rows, column] if rows else np.zeros(0)
         calibration[attribute] = platt(raw_column, values, calibration_target(options_for_prior, attribute))
 
+    out.mkdir(parents=True, exist_ok=True)
     for name in (ONNX_FILE, RELEVANCE_FILE):
         shutil.copyfile(work / name, out / name)
-    tokenizer.no_padding()
-    tokenizer.no_truncation()
     tokenizer.save(str(out / TOKENIZER_FILE))
     description = {
         "version": "unblended",
@@ -281,7 +297,8 @@ def fit_blend(folder: Path, calibrating: Sequence[Example], progress: Callable[[
     for column, attribute in enumerate(neural.attributes):
         rows = [i for i, e in enumerate(calibrating) if attribute in e.labels]
         labels = np.array([calibrating[i].labels[attribute] for i in rows])
-        if attribute not in ngram_scores or not 0 < labels.sum() < len(labels):
+        if attribute not in ngram_scores or not MIN_BLEND_POSITIVES <= labels.sum() < len(labels):
+            progress(f"blend {attribute}: not fitted ({int(labels.sum())} positives); the n-gram score stands")
             continue
         p = np.clip(ngram_scores[attribute][rows], 1e-4, 1 - 1e-4)
         features = np.column_stack([np.log(p / (1 - p)), log_odds[rows, column]])
