@@ -35,6 +35,8 @@ _ATTRIBUTES_WITHOUT_OFF_TOPIC = tuple(attribute for attribute in ATTRIBUTES if a
 LEARNED = "learned"
 # Attributes whose score may come from curses or insult words aimed at nobody.
 _AIMLESS_DRIVEN = ("toxicity", "insult", "severe_toxicity")
+# Attributes whose score may come from a slur or a hateful claim quoted or named to condemn it.
+_CONDEMNED_DRIVEN = ("identity_attack",)
 # A word joins an attribute's spans when it adds at least this much to the calibrated log-odds;
 # chosen for the best span F1 on the SemEval-2021 toxic-spans train split (bench/span_f1.py).
 LEARNED_SPAN_MIN_WEIGHT = 0.5
@@ -46,9 +48,14 @@ _RULE_SPAN_MINIMUM = 0.3
 # When the neural tier carries a score, a word joins the spans when blanking it lowers the neural
 # calibrated log-odds by at least this much (occlusion); see `_neural_spans`.
 NEURAL_SPAN_MIN_DROP = 0.5
-# Most words the occlusion run blanks one by one (the longest comments keep their first words).
-NEURAL_SPAN_MAX_WORDS = 96
+# Occlusion first picks the sentences carrying the score: those whose own log-odds come within
+# this of the strongest sentence's; at most NEURAL_SPAN_MAX_SENTENCES of them, and in each at
+# most NEURAL_SPAN_MAX_WORDS words are blanked (bounds the cost on a pasted wall of text).
+NEURAL_SENTENCE_MARGIN = 1.0
+NEURAL_SPAN_MAX_SENTENCES = 3
+NEURAL_SPAN_MAX_WORDS = 40
 _OCCLUSION_WORD = re.compile(r"[^\W_]+(?:['*@$][^\W_]+)*")
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
 
 
 @dataclass
@@ -250,15 +257,19 @@ class Engine:
         """Attributes over threshold only because of strong words aimed at nobody.
 
         "This policy is stupid" insults no one, and "this is fucking ridiculous" is a curse with no
-        target, which sites allow by default. Such words are masked out and the learned scores taken
-        again: if an attribute falls under its threshold, those words alone carried it. Profanity
-        itself is excused when the site allows untargeted profanity.
+        target, which sites allow by default; a slur quoted or named to condemn it ("calling Muslims
+        'towelheads' is racist") attacks no one either, though the neural tier, seeing the word,
+        scores the comment as toxic. Such words are masked out and the learned scores taken again:
+        if an attribute falls under its threshold, those words alone carried it. Profanity itself is
+        excused when the site allows untargeted profanity.
         """
         evidence, allow_profanity = item.evidence, self.policy.allow_untargeted_profanity
         if evidence.targeted_profanity or evidence.targeted_insult:
             return set()
-        aimless = evidence.untargeted_insult_spans + (evidence.untargeted_profanity_spans if allow_profanity else [])
-        candidates = [attribute for attribute in over if attribute in _AIMLESS_DRIVEN]
+        aimless = (evidence.untargeted_insult_spans + evidence.condemned_spans
+                   + (evidence.untargeted_profanity_spans if allow_profanity else []))
+        driven = _AIMLESS_DRIVEN + (_CONDEMNED_DRIVEN if evidence.condemned_spans else ())
+        candidates = [attribute for attribute in over if attribute in driven]
         excused = ({"profanity"} if allow_profanity and evidence.untargeted_profanity_spans and "profanity" in over
                    else set())
         if not aimless or not candidates:
@@ -311,17 +322,28 @@ class Engine:
         return tuple(sorted((start, end, weight) for (start, end), weight in strongest_by_span.items()))
 
     def _neural_spans(self, item: _Work, attribute: str, score: float) -> list[tuple[int, int, float]]:
-        """The words the neural tier leans on, by occlusion: each word blanked in turn, in one batch.
+        """The words the neural tier leans on, by occlusion, mapped back to the characters typed.
 
-        A word counts when blanking it lowers the neural log-odds by NEURAL_SPAN_MIN_DROP or more
-        and it is not one of _NOT_RESPONSIBLE (function words, the names of groups). Offsets go
-        back through the normalizer to the characters the author typed.
+        First the sentences: each is scored alone and those within NEURAL_SENTENCE_MARGIN of the
+        strongest are kept (one batch of short texts, instead of blanking every word of a long
+        comment). Then, in each kept sentence, every word is blanked in turn (one batch); a word
+        counts when that lowers the neural log-odds by NEURAL_SPAN_MIN_DROP or more and it is not
+        one of _NOT_RESPONSIBLE (function words, the names of groups).
         """
         text = item.normalized.text
-        words = [match.span() for match in _OCCLUSION_WORD.finditer(text)
-                 if match.group() not in _NOT_RESPONSIBLE][:NEURAL_SPAN_MAX_WORDS]
-        drops = self.neural.occlusion(text, words, attribute)
-        chosen = [(span, drop) for span, drop in zip(words, drops) if drop >= NEURAL_SPAN_MIN_DROP]
+        sentences = [match.span() for match in _SENTENCE.finditer(text) if match.group().strip()]
+        if len(sentences) > 1:
+            alone = self.neural.log_odds([text[start:end] for start, end in sentences], attribute)
+            strongest = max(alone)
+            sentences = [span for span, value in zip(sentences, alone) if value >= strongest - NEURAL_SENTENCE_MARGIN]
+        chosen = []
+        for start, end in sentences[:NEURAL_SPAN_MAX_SENTENCES]:
+            sentence = text[start:end]
+            words = [match.span() for match in _OCCLUSION_WORD.finditer(sentence)
+                     if match.group() not in _NOT_RESPONSIBLE][:NEURAL_SPAN_MAX_WORDS]
+            drops = self.neural.occlusion(sentence, words, attribute)
+            chosen += [((start + a, start + b), drop) for (a, b), drop in zip(words, drops)
+                       if drop >= NEURAL_SPAN_MIN_DROP]
         if not chosen:
             return []
         strongest = max(drop for _, drop in chosen)

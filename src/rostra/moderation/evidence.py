@@ -28,6 +28,9 @@ class Evidence:
     site_words: list[tuple[str, tuple[int, int]]] = field(default_factory=list)
     untargeted_profanity_spans: list[tuple[int, int]] = field(default_factory=list)
     untargeted_insult_spans: list[tuple[int, int]] = field(default_factory=list)
+    # Slurs quoted or named to condemn them ("calling someone a <slur> is racist") and hateful
+    # patterns named to reject them ("it is racist to say Mexicans are rapists"): aimed at nobody.
+    condemned_spans: list[tuple[int, int]] = field(default_factory=list)
     targeted_profanity: bool = False
     targeted_insult: bool = False
     has_links: bool = False

@@ -182,8 +182,10 @@ class WordLists:
             score = term.score
             if context.counter_speech:
                 score *= 0.25
+                evidence.condemned_spans.append(span)
             elif target != "second_person" and context.quoted(span, normalized.original):
                 score *= 0.5
+                evidence.condemned_spans.append(span)
             elif term.reclaimable and target != "second_person" and context.in_group_use(tokens[index][1]):
                 score *= 0.3
             evidence.add(Hit("identity_attack", score, span, PHASE))

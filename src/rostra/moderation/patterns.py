@@ -271,6 +271,7 @@ def scan(normalized: NormalizedText, words: frozenset[str], evidence: Evidence) 
             weight = 1.0
             if rule.attribute in _REJECTABLE and REJECTION_MARKERS.search(_sentence_around(text, start, end)):
                 weight = 0.3
+                evidence.condemned_spans.append(span)
             elif rule.attribute != "spam" and _quoted(normalized.original, *span):
                 weight = 0.5  # reported speech: 'the suspect shouted "I will kill you"'
             evidence.add(Hit(rule.attribute, rule.score * weight, span, PHASE))
