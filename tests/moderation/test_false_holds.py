@@ -18,6 +18,9 @@ MAX_FALSE_HOLD_RATE = 0.05
 MAX_FALSE_HOLD_RATE_PER_GROUP = 0.10
 MIN_CAUGHT_RATE = 0.90
 MIN_CAUGHT_RATE_PER_GROUP = 0.75
+# Long civil news comments (civil_news.jsonl: argued and angry disagreement, quotes of the article),
+# the bar for the v2 engine.
+MAX_CIVIL_NEWS_HOLD_RATE = 0.02
 
 
 def load(name: str) -> list[dict]:
@@ -50,6 +53,15 @@ def test_acceptable_comments_are_rarely_held(engine):
     assert rates["all"] < MAX_FALSE_HOLD_RATE, rates
     too_high = {group: rate for group, rate in rates.items() if rate > MAX_FALSE_HOLD_RATE_PER_GROUP}
     assert not too_high, too_high
+
+
+def test_long_civil_news_comments_are_almost_never_held(engine):
+    records = load("civil_news.jsonl")
+    assert len(records) >= 100
+    comments = [CommentInput(record["text"]) for record in records]
+    held = [record["text"][:80] for record, verdict in zip(records, engine.moderate_many(comments))
+            if verdict.decision != "approve"]
+    assert len(held) / len(records) <= MAX_CIVIL_NEWS_HOLD_RATE, held
 
 
 def test_clear_abuse_is_held_or_rejected(engine):

@@ -7,8 +7,8 @@ from rostra.moderation import AuthorHistory, CommentInput, Engine, Policy, Polic
 
 @pytest.fixture()
 def with_policy(engine):
-    """An engine under a given policy, sharing the default engine's loaded model."""
-    return lambda **settings: Engine(Policy.from_mapping(settings), engine.scorer)
+    """An engine under a given policy, sharing the default engine's loaded models (both tiers)."""
+    return lambda **settings: engine.with_policy(Policy.from_mapping(settings))
 
 
 def test_defaults_let_untargeted_profanity_through(engine):
