@@ -2,7 +2,10 @@
 
 Reads Rostra's own test set (tests/moderation/data): heated but acceptable news discussion,
 counter-speech, neutral and positive mentions of identity groups, a hold-out set of the same kinds
-that was kept out of rule writing until its first run, and a smaller set of clear abuse.
+that was kept out of rule writing until its first run, 100 long civil news comments (argued and
+angry disagreement, quotes of the article; written for the v2 engine and never trained on), and a
+smaller set of clear abuse. Prints the v1 engine (n-gram model and rules) beside v2 (with the
+neural tier) unless --model is given.
 Usage: .venv/bin/python bench/false_holds.py [--verbose]
 """
 
@@ -13,8 +16,8 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from rostra.moderation.learned import LearnedScorer
 from rostra.moderation import CommentInput, Engine, StoryContext
+from rostra.moderation.learned import LearnedScorer
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "moderation" / "data"
 
@@ -45,23 +48,34 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="also print every mistake")
     parser.add_argument("--model", metavar="DIR", help="a model folder to use instead of the shipped one")
     args = parser.parse_args()
-    engine = Engine(None, LearnedScorer.load(args.model)) if args.model else Engine.default()
-    print(f"model: {engine.model}\n")
-    for title, name, wanted in (("False holds on acceptable comments", "acceptable.jsonl", "approve"),
-                                ("False holds on the hold-out set (kept out of rule writing until its first run)",
-                                 "acceptable_holdout.jsonl", "approve"),
-                                ("Held or rejected among abusive comments", "abusive.jsonl", "hold")):
-        counts, results = rates(engine, load(name), "group")
-        print(f"{title}\n{'group':<28}{'comments':>9}{'held':>7}{'rate':>8}")
+    if args.model:
+        engines = [("model", Engine(None, LearnedScorer.load(args.model)))]
+    else:
+        v2 = Engine.default()
+        engines = [("v1", Engine(None, v2.scorer)), ("v2", v2)]
+    for name, engine in engines:
+        print(f"{name}: {engine.model}")
+    print()
+    for title, file_name, wanted in (("False holds on acceptable comments", "acceptable.jsonl", "approve"),
+                                     ("False holds on the hold-out set (kept out of rule writing until its first run)",
+                                      "acceptable_holdout.jsonl", "approve"),
+                                     ("False holds on long civil news comments (civil_news.jsonl)", "civil_news.jsonl",
+                                      "approve"),
+                                     ("Held or rejected among abusive comments", "abusive.jsonl", "hold")):
+        records = load(file_name)
+        results = [(name, *rates(engine, records, "group")) for name, engine in engines]
+        print(f"{title}\n{'group':<32}{'comments':>9}" + "".join(f"{name + ' held':>10}{'rate':>8}" for name, *_ in results))
+        counts = results[0][1]
         for group in sorted(counts, key=lambda g: (g != "all", g.startswith("identity:"), g)):
-            total, held = counts[group]
-            print(f"{group:<28}{total:>9}{held:>7}{held / total:>8.1%}")
+            cells = "".join(f"{c[group][1]:>10}{c[group][1] / c[group][0]:>8.1%}" for _, c, _ in results)
+            print(f"{group:<32}{counts[group][0]:>9}{cells}")
         print()
         if args.verbose:
-            for record, verdict in results:
-                if (verdict.decision == "approve") != (wanted == "approve"):
-                    why = ", ".join(f"{reason.attribute}={reason.score:.2f}/{reason.phase}" for reason in verdict.reasons)
-                    print(f"  [{record['group']}] {verdict.decision}: {record['text'][:90]!r} {why}")
+            for name, _, verdicts in results:
+                for record, verdict in verdicts:
+                    if (verdict.decision == "approve") != (wanted == "approve"):
+                        why = ", ".join(f"{r.attribute}={r.score:.2f}/{r.phase}" for r in verdict.reasons)
+                        print(f"  {name} [{record['group']}] {verdict.decision}: {record['text'][:90]!r} {why}")
             print()
 
 

@@ -47,9 +47,13 @@ def main() -> None:
     args = parser.parse_args()
     texts, gold = load(args.data / f"tsd_{args.split}.csv")
     base = Engine(None, LearnedScorer.load(args.model)) if args.model else Engine.default()
-    every_post = Engine(Policy.from_mapping({"thresholds": {"toxicity": 0.0}}), base.scorer)
-    settings = [("toxicity spans on every post (the task's setting)", every_post, ("toxicity",)),
-                ("as shipped: attributes at default thresholds", base, TOXIC_ATTRIBUTES)]
+    every_post = Policy.from_mapping({"thresholds": {"toxicity": 0.0}})
+    first = Engine(None, base.scorer)
+    settings = [("v1: toxicity spans on every post (the task's setting)", first.with_policy(every_post), ("toxicity",)),
+                ("v1 as shipped: attributes at default thresholds", first, TOXIC_ATTRIBUTES)]
+    if base.neural is not None:
+        settings += [("v2: toxicity spans on every post (the task's setting)", base.with_policy(every_post), ("toxicity",)),
+                     ("v2 as shipped: attributes at default thresholds", base, TOXIC_ATTRIBUTES)]
     print(f"model {base.model}; SemEval-2021 Task 5 {args.split} split, {len(texts)} posts "
           f"({sum(not g for g in gold)} with no gold span)\n")
     print(f"| {'spans':<52} | span F1 | posts with predicted spans")
