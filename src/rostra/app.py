@@ -11,8 +11,10 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from rostra import __version__
 from rostra.actions.moderation import ModerationEngine
-from rostra.api import accounts, comments, coral, docs, perspective, problems, reader_data, stories
+from rostra.api import abuse, accounts, comments, coral, docs, perspective, problems, reader_data, stories
+from rostra.api.deps import BROWSER_KEY_HEADER
 from rostra.config import Settings
+from rostra.guards.addresses import install_access_log_address_redaction
 from rostra.guards.body_limit import BodyLimit, BodyLimitMiddleware
 from rostra.guards.ratelimit import RateLimiter
 from rostra.runtime import Runtime
@@ -34,6 +36,7 @@ def _lifespan(runtime: Runtime):
 def create_app(runtime: Runtime) -> FastAPI:
     """The comment server over `runtime`; the app closes the runtime when it shuts down."""
     settings = runtime.settings
+    install_access_log_address_redaction()
     app = FastAPI(
         title="Rostra",
         version=__version__,
@@ -45,8 +48,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     )
     app.state.runtime = runtime
     problems.install(app)
-    for router in (stories.router, comments.router, accounts.router, reader_data.router, docs.router, perspective.router,
-                   coral.router):
+    for router in (stories.router, comments.router, accounts.router, reader_data.router, abuse.router, docs.router,
+                   perspective.router, coral.router):
         app.include_router(router)
 
     @app.get("/api/v1/health", tags=["service"])
@@ -58,7 +61,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         allow_origins=settings.allowed_origins,
         allow_credentials=True,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=["Content-Type"],
+        allow_headers=["Content-Type", BROWSER_KEY_HEADER],
         max_age=600,
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes, limits=(

@@ -74,6 +74,24 @@ class Settings(BaseModel):
         60, ge=0, description="default Perspective API requests per key per minute"
     )
     coral_secret: str | None = Field(None, description="shared secret for Coral's external moderation")
+    trusted_proxies: list[str] = Field(
+        [],
+        description="addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For is believed; "
+        "empty: the connecting address is the reader's",
+    )
+    address_retention_days: int = Field(
+        30, ge=0, description="days a comment's hashed and truncated address is kept (0: not stored)"
+    )
+    premoderate_new_authors: int = Field(
+        0, ge=0, description="hold each new author's first N comments for a moderator until they are trusted (0: off)"
+    )
+    report_hide_threshold: float = Field(
+        3.0, gt=0, description="weighted reader reports that hide a comment pending review"
+    )
+    wave_min_copies: int = Field(
+        3, ge=1, description="near-copies of one text by other readers let through before the rest are held as a wave"
+    )
+    wave_window_minutes: int = Field(60, ge=1, description="how far back a new comment is compared for near-copies")
     moderation: dict[str, Any] = Field(
         default_factory=dict, description="moderation policy (JSON object in the environment)"
     )
@@ -84,6 +102,18 @@ class Settings(BaseModel):
         from rostra.store.urls import normalize_origin
 
         return [normalize_origin(origin) for origin in origins]
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_networks(cls, proxies: list[str]) -> list[str]:
+        import ipaddress
+
+        for proxy in proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(f"{proxy!r} is not an IP address or CIDR network") from None
+        return proxies
 
     @field_validator("moderation")
     @classmethod

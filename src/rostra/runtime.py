@@ -19,6 +19,7 @@ from dataclasses import replace
 from itsdangerous import URLSafeTimedSerializer
 
 from rostra.actions.moderation import ModerationEngine
+from rostra.actions.screening import Defences
 from rostra.config import Settings, ensure_secret_key
 from rostra.events import Event, EventBus
 from rostra.guards.ratelimit import RateLimiter, limiter_for
@@ -46,7 +47,9 @@ class Runtime:
         self.store = store
         self.limiter = limiter
         self.events = EventBus(store, settings.redis_url)
-        self.signer = URLSafeTimedSerializer(ensure_secret_key(settings), salt=COOKIE_SALT)
+        secret_key = ensure_secret_key(settings)
+        self.signer = URLSafeTimedSerializer(secret_key, salt=COOKIE_SALT)
+        self.defences = Defences(store, settings, secret_key)
         self._engine_factory = engine_factory
         self._sites: dict[int, tuple[SiteConfig, ModerationEngine]] = {}
         self._origins: dict[str, int] = {}

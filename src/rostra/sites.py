@@ -22,6 +22,10 @@ _FROM_SETTINGS = (
     "edit_window_seconds",
     "rate_limit_ip_per_minute",
     "rate_limit_author_per_minute",
+    "premoderate_new_authors",
+    "report_hide_threshold",
+    "wave_min_copies",
+    "wave_window_minutes",
 )
 
 
@@ -47,6 +51,14 @@ class SiteConfig(BaseModel):
     edit_window_seconds: int = Field(900, ge=0, le=30 * 24 * 3600)
     rate_limit_ip_per_minute: int = Field(60, ge=0)
     rate_limit_author_per_minute: int = Field(20, ge=0)
+    premoderate_new_authors: int = Field(0, ge=0, le=1000, description="hold each new author's first N comments "
+                                         "for a moderator until they are trusted (0: off)")
+    report_hide_threshold: float = Field(3.0, gt=0, le=1000,
+                                         description="weighted reader reports that hide a comment pending review")
+    wave_min_copies: int = Field(3, ge=1, le=1000, description="near-copies of one text on other stories let "
+                                 "through before the rest are held as a spam wave")
+    wave_window_minutes: int = Field(60, ge=1, le=7 * 24 * 60,
+                                     description="how far back a new comment is compared for near-copies")
     sso_secret: str | None = Field(None, min_length=16, max_length=500,
                                    description="HS256 secret of the site's own reader sign-in (SSO)")
 

@@ -20,6 +20,11 @@ REPORT_REASONS = ("offensive", "abusive", "spam", "off_topic", "other")
 
 # People
 ACCOUNT_ROLES = ("reader", "moderator")
+SANCTION_KINDS = ("ban", "suspension", "premoderation")  # premoderation: every comment held for a moderator
+
+# Spam waves (clusters of near-copies): held until a moderator rejects or releases the whole wave
+CLUSTER_STATUSES = ("held", "rejected", "released")
+CLUSTER_DECISIONS = {"reject": ("rejected", "rejected"), "release": ("released", "approved")}  # -> (wave, comments)
 
 # Moderation queues (the dashboard's tabs)
 QUEUES = ("pending", "reported", "approved", "rejected", "all")

@@ -28,6 +28,7 @@ from rostra.actions.moderation import (
     moderated_columns,
 )
 from rostra.actions.readable import has_visible_text, name_problem
+from rostra.actions.screening import Screening
 from rostra.events import publish_on_commit
 from rostra.moderation import AuthorHistory, CommentInput, StoryContext
 from rostra.render import render_comment
@@ -144,9 +145,11 @@ def post_comment(
     author_email: str | None = None,
     actor: str = ENGINE_ACTOR,
     engine: ModerationEngine | None = None,
+    screening: Screening | None = None,
 ) -> dict:
     """Store a new comment with the engine's verdict (the story's site's engine unless `engine` is
-    given); the answer describes exactly this comment."""
+    given), reviewed by the abuse defences (`screening`, see rostra.actions.screening); the answer
+    describes exactly this comment."""
     with runtime.store.read() as connection:
         story = get_story_and_parent(connection, story_id, parent_id)
         if story is None:
@@ -173,7 +176,10 @@ def post_comment(
         the row holds, so no second read is needed."""
         if get_story(connection, story_id).closed:
             raise StoryClosed("this story no longer takes comments", field="story_id")
-        author = ensure_author_row(connection, viewer, author_name, author_email)
+        browser_key = screening.signals.origin.browser_key if screening else None
+        author = ensure_author_row(connection, viewer, author_name, author_email, browser_key)
+        review = screening.review(connection, site, story_id, author.id, text, moderated) if screening else None
+        columns = review.columns if review else moderated
         values = {
             "story_id": story_id,
             "parent_id": parent_id,
@@ -184,7 +190,7 @@ def post_comment(
             "reaction_count": 0,
             "created_at": utcnow(),
             "edited_at": None,
-            **moderated,
+            **columns,
         }
         comment_id = insert_returning_id(connection, comments, values)
         log_status(
@@ -192,10 +198,13 @@ def post_comment(
             comment_id,
             actor,
             None,
-            moderated["status"],
-            reasons=moderated["moderation_reasons"],
-            model=moderated["moderation_model"],
+            columns["status"],
+            reasons=columns["moderation_reasons"],
+            model=columns["moderation_model"],
+            note=review.note if review else None,
         )
+        if review:
+            review.after_insert(connection, comment_id)
         row = SimpleNamespace(
             id=comment_id,
             author_name=author.display_name,

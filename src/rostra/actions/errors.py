@@ -8,10 +8,11 @@ class ActionError(Exception):
     slug = "bad-request"
     title = "Bad request"
 
-    def __init__(self, detail: str, field: str | None = None):
+    def __init__(self, detail: str, field: str | None = None, **extra):
         super().__init__(detail)
         self.detail = detail
         self.field = field
+        self.extra = extra  # further members of the problem body
 
 
 class InvalidInput(ActionError):
@@ -66,3 +67,11 @@ class Conflict(ActionError):
     status = 409
     slug = "conflict"
     title = "Conflict"
+
+
+class Sanctioned(ActionError):
+    """The reader is banned or suspended; `sanction` in the problem says which and until when."""
+
+    status = 403
+    slug = "sanctioned"
+    title = "Not allowed to write"

@@ -14,6 +14,23 @@ DEFAULT_GUEST_NAME = "Guest"
 
 
 @dataclass(frozen=True)
+class WriteOrigin:
+    """Where a write comes from, beyond the session: the reader's address (held in memory for this
+    request only; `address_hash` and `address_network` are what may be stored) and the browser key
+    the widget keeps in local storage, which outlives a lost or dropped cookie."""
+
+    address: str
+    address_hash: str
+    address_network: str | None
+    browser_key: str | None = None
+
+    def with_browser_key(self, browser_key: str | None) -> WriteOrigin:
+        if not browser_key or browser_key == self.browser_key:
+            return self
+        return WriteOrigin(self.address, self.address_hash, self.address_network, browser_key)
+
+
+@dataclass(frozen=True)
 class Viewer:
     """The reader behind a request; `account_id` is set once they sign in."""
 
@@ -44,9 +61,27 @@ def find_author_id(connection: Connection, viewer: Viewer) -> int | None:
     return connection.execute(_AUTHOR_OF_GUEST, {"key": viewer.guest_key}).scalar_one_or_none()
 
 
+_GUEST_OF_BROWSER = (
+    select(authors.c.guest_key)
+    .where(authors.c.browser_key == bindparam("key"), authors.c.guest_key.is_not(None))
+    .order_by(authors.c.id)
+    .limit(1)
+)
+
+
+def restore_guest(connection: Connection, viewer: Viewer, browser_key: str | None) -> Viewer:
+    """A reader without a session whose browser key is known gets their guest identity back, so that
+    clearing cookies neither loses their comments nor makes a new reader of them."""
+    if not viewer.is_new or not browser_key:
+        return viewer
+    guest_key = connection.execute(_GUEST_OF_BROWSER, {"key": browser_key}).scalar_one_or_none()
+    return viewer if guest_key is None else Viewer(guest_key=guest_key)
+
+
 _ACCOUNT_PROFILE = select(accounts.c.display_name, accounts.c.email).where(accounts.c.id == bindparam("key"))
 _AUTHOR_BY = {
-    column: select(authors.c.id, authors.c.display_name, authors.c.email).where(authors.c[column] == bindparam("key"))
+    column: select(authors.c.id, authors.c.display_name, authors.c.email, authors.c.browser_key)
+    .where(authors.c[column] == bindparam("key"))
     for column in ("account_id", "guest_key")
 }
 
@@ -60,16 +95,19 @@ class Author:
 
 
 def ensure_author(
-    connection: Connection, viewer: Viewer, display_name: str | None = None, email: str | None = None
+    connection: Connection, viewer: Viewer, display_name: str | None = None, email: str | None = None,
+    browser_key: str | None = None,
 ) -> int:
     """The viewer's author id, created on first write."""
-    return ensure_author_row(connection, viewer, display_name, email).id
+    return ensure_author_row(connection, viewer, display_name, email, browser_key).id
 
 
 def ensure_author_row(
-    connection: Connection, viewer: Viewer, display_name: str | None = None, email: str | None = None
+    connection: Connection, viewer: Viewer, display_name: str | None = None, email: str | None = None,
+    browser_key: str | None = None,
 ) -> Author:
-    """The viewer's author row, created on first write; a guest's new name or e-mail replaces the old."""
+    """The viewer's author row, created on first write; a guest's new name, e-mail or browser key
+    replaces the old."""
     if viewer.account_id is not None:
         account = connection.execute(_ACCOUNT_PROFILE, {"key": viewer.account_id}).one()
         column, key = "account_id", viewer.account_id
@@ -82,7 +120,7 @@ def ensure_author_row(
             connection,
             authors,
             {column: key, "display_name": display_name or DEFAULT_GUEST_NAME, "email": email,
-             "created_at": utcnow()},
+             "browser_key": browser_key, "created_at": utcnow()},
             keys=[column],
         )
         row = connection.execute(_AUTHOR_BY[column], {"key": key}).one()
@@ -91,6 +129,8 @@ def ensure_author_row(
         changes["display_name"] = display_name
     if email and email != row.email:
         changes["email"] = email
+    if browser_key and browser_key != row.browser_key:
+        changes["browser_key"] = browser_key
     if changes:
         connection.execute(update(authors).where(authors.c.id == row.id).values(**changes))
     return Author(row.id, changes.get("display_name", row.display_name))

@@ -13,7 +13,7 @@ from rostra.events import publish_on_commit
 from rostra.moderation import CommentInput, Verdict
 from rostra.store import Store
 from rostra.store.queries import get_comment, get_story, utcnow
-from rostra.store.tables import comments, moderation_log
+from rostra.store.tables import comments, moderation_log, reports
 from rostra.vocabulary import DECISION_STATUS, FINAL_MODERATOR_STATUSES, MODERATOR_STATUSES
 
 log = logging.getLogger("rostra.moderation")
@@ -111,8 +111,21 @@ def set_status(store: Store, comment_id: int, status: str, actor: str, note: str
             raise NotFound(f"no comment {comment_id}", field="comment_id")
         connection.execute(update(comments).where(comments.c.id == comment_id).values(status=status))
         log_status(connection, comment_id, actor, previous, status, note=note)
+        settle_reports(connection, comment_id, status)
         publish_status_change(connection, comment_id, previous)
     return previous
+
+
+REPORT_OUTCOMES = {"approved": "dismissed", "rejected": "upheld", "withheld": "upheld"}
+
+
+def settle_reports(connection: Connection, comment_id: int, status: str) -> None:
+    """A moderator's decision settles the open reports on the comment: removing it upholds them,
+    approving it dismisses them. Reporters' later reports weigh by this record."""
+    outcome = REPORT_OUTCOMES.get(status)
+    if outcome is not None:
+        connection.execute(update(reports).where(reports.c.comment_id == comment_id, reports.c.outcome.is_(None))
+                           .values(outcome=outcome))
 
 
 def publish_status_change(connection: Connection, comment_id: int, previous: str) -> None:

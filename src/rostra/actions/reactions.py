@@ -1,11 +1,12 @@
-"""Reactions: at most one per reader per comment; the comment keeps a running count for sorting."""
+"""Reactions: at most one per reader per comment, and a few per address (a reader who drops the
+cookie is a new guest, but writes from the same address); the comment keeps a running count."""
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 
-from rostra.actions.errors import InvalidInput, NotFound
-from rostra.actions.identity import Viewer, ensure_author, find_author_id
+from rostra.actions.errors import Conflict, InvalidInput, NotFound
+from rostra.actions.identity import Viewer, WriteOrigin, ensure_author, find_author_id
 from rostra.events import publish_on_commit
 from rostra.store import Store
 from rostra.store.queries import insert_ignoring_duplicates, utcnow
@@ -35,18 +36,31 @@ def _counted(connection, comment_id: int, kind: str | None, found) -> dict:
     return {"comment_id": comment_id, "kind": kind, "reaction_count": count}
 
 
-def react(store: Store, viewer: Viewer, comment_id: int, kind: str) -> dict:
-    """Set the reader's reaction on a comment (replacing an earlier one of another kind)."""
+MAX_REACTIONS_PER_ADDRESS = 3  # a household or office may share an address; a script's identities do too
+_REACTIONS_FROM_ADDRESS = select(func.count()).select_from(reactions).where(
+    reactions.c.comment_id == bindparam("comment_id"), reactions.c.address_hash == bindparam("address_hash"))
+
+
+def react(store: Store, viewer: Viewer, comment_id: int, kind: str, origin: WriteOrigin | None = None) -> dict:
+    """Set the reader's reaction on a comment (replacing an earlier one of another kind). A new
+    reaction from an address that already gave MAX_REACTIONS_PER_ADDRESS to this comment is refused."""
     if kind not in REACTION_KINDS:
         raise InvalidInput(f"must be one of {', '.join(REACTION_KINDS)}", field="kind")
 
     def set_reaction(connection) -> dict:
         found = _approved_comment(connection, comment_id)
-        author_id = ensure_author(connection, viewer)
+        author_id = ensure_author(connection, viewer, browser_key=origin.browser_key if origin else None)
+        address_hash = origin.address_hash if origin else None
+        if address_hash is not None and find_reaction(connection, comment_id, author_id) is None:
+            given = connection.execute(_REACTIONS_FROM_ADDRESS,
+                                       {"comment_id": comment_id, "address_hash": address_hash}).scalar_one()
+            if given >= MAX_REACTIONS_PER_ADDRESS:
+                raise Conflict(f"{given} readers at this address already reacted to this comment", field="comment_id")
         added = insert_ignoring_duplicates(
             connection,
             reactions,
-            {"comment_id": comment_id, "author_id": author_id, "kind": kind, "created_at": utcnow()},
+            {"comment_id": comment_id, "author_id": author_id, "kind": kind, "created_at": utcnow(),
+             "address_hash": address_hash},
             keys=["comment_id", "author_id"],
         )
         if added:
@@ -64,6 +78,11 @@ def react(store: Store, viewer: Viewer, comment_id: int, kind: str) -> dict:
         return _counted(connection, comment_id, kind, found)
 
     return store.run_write(set_reaction)
+
+
+def find_reaction(connection, comment_id: int, author_id: int) -> str | None:
+    return connection.execute(select(reactions.c.kind).where(
+        reactions.c.comment_id == comment_id, reactions.c.author_id == author_id)).scalar_one_or_none()
 
 
 def unreact(store: Store, viewer: Viewer, comment_id: int) -> dict:

@@ -5,8 +5,17 @@ from fastapi import APIRouter, Depends, Response
 from rostra.actions import accounts as account_actions
 from rostra.actions import moderation as moderation_actions
 from rostra.actions.errors import NotFound
-from rostra.actions.identity import Viewer
-from rostra.api.deps import SESSION_COOKIE, Runtime, guard_write, moderator, runtime, set_session, viewer
+from rostra.actions.identity import Viewer, WriteOrigin
+from rostra.api.deps import (
+    SESSION_COOKIE,
+    Runtime,
+    guard_write,
+    moderator,
+    runtime,
+    set_session,
+    viewer,
+    write_origin,
+)
 from rostra.api.routing import JSONRoute
 from rostra.api.schemas import (
     PROBLEM_RESPONSES,
@@ -28,8 +37,9 @@ def _session(runtime: Runtime, reader: Viewer) -> dict:
 
 @router.post("/accounts", response_model=Session, status_code=201)
 def sign_up(request: AccountRequest, response: Response, reader: Viewer = Depends(guard_write),
-            runtime: Runtime = Depends(runtime)):
+            origin: WriteOrigin = Depends(write_origin), runtime: Runtime = Depends(runtime)):
     """Register a reader account (argon2-hashed password) and sign in."""
+    runtime.defences.sanctions.enforce(reader, origin, request.email)
     account_id = account_actions.register(
         runtime.store, request.username, request.password, request.display_name or request.username, request.email
     )
@@ -43,6 +53,7 @@ def sign_in(request: SignInRequest, response: Response, reader: Viewer = Depends
             runtime: Runtime = Depends(runtime)):
     account_id = account_actions.sign_in(runtime.store, request.username, request.password)
     signed_in = Viewer(guest_key=reader.guest_key, account_id=account_id)
+    runtime.defences.sanctions.enforce(signed_in)
     set_session(response, runtime, signed_in)
     return _session(runtime, signed_in)
 

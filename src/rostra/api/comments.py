@@ -7,10 +7,11 @@ from fastapi import APIRouter, Depends, Query, Response
 from rostra.actions import comments as comment_actions
 from rostra.actions import reactions as reaction_actions
 from rostra.actions import reports as report_actions
-from rostra.actions.identity import Viewer
+from rostra.actions.identity import Viewer, WriteOrigin
+from rostra.actions.screening import Screening, WriteSignals, burst_detected
 from rostra.store.tables import MAX_ID
 from rostra.vocabulary import MAX_DEPTH, MAX_REPLIES_PER_COMMENT
-from rostra.api.deps import Runtime, answer, guard_write, runtime, viewer
+from rostra.api.deps import Runtime, answer, guard_write, restore_session, runtime, viewer, write_origin
 from rostra.api.routing import JSONRoute
 from rostra.api.schemas import (
     PROBLEM_RESPONSES,
@@ -66,10 +67,21 @@ def post_comment(
     request: CommentRequest,
     response: Response,
     reader: Viewer = Depends(guard_write),
+    origin: WriteOrigin = Depends(write_origin),
     runtime: Runtime = Depends(runtime),
 ):
     """Post a comment or a reply. Answered once committed; `status` says whether it is visible yet
     (approved) or waits for a moderator (pending)."""
+    origin = origin.with_browser_key(request.browser_key)
+    reader = restore_session(response, runtime, reader, request.browser_key)
+    sanction = runtime.defences.sanctions.enforce(reader, origin, request.author_email)
+    signals = WriteSignals(
+        origin,
+        honeypot=bool(request.hp),
+        typing_ms=request.elapsed_ms,
+        burst=burst_detected(runtime.limiter, origin, reader.rate_limit_key),
+        sanction=sanction,
+    )
     comment = comment_actions.post_comment(
         runtime,
         reader,
@@ -78,6 +90,7 @@ def post_comment(
         parent_id=request.parent_id,
         author_name=request.author_name,
         author_email=request.author_email,
+        screening=Screening(signals, runtime.defences),
     )
     return answer(Comment, comment, response, status_code=201)
 
@@ -109,10 +122,10 @@ def delete_comment(
 @router.put("/comments/{comment_id}/reaction", response_model=Reaction)
 def react(
     comment_id: CommentId, request: ReactionRequest, reader: Viewer = Depends(guard_write),
-    runtime: Runtime = Depends(runtime),
+    origin: WriteOrigin = Depends(write_origin), runtime: Runtime = Depends(runtime),
 ):
-    """Set your reaction (one per reader per comment)."""
-    return reaction_actions.react(runtime.store, reader, comment_id, request.kind)
+    """Set your reaction (one per reader per comment, a few per address)."""
+    return reaction_actions.react(runtime.store, reader, comment_id, request.kind, origin=origin)
 
 
 @router.delete("/comments/{comment_id}/reaction", response_model=Reaction)
@@ -125,7 +138,8 @@ def unreact(
 @router.post("/comments/{comment_id}/reports", response_model=Report, status_code=201)
 def report(
     comment_id: CommentId, request: ReportRequest, reader: Viewer = Depends(guard_write),
-    runtime: Runtime = Depends(runtime),
+    origin: WriteOrigin = Depends(write_origin), runtime: Runtime = Depends(runtime),
 ):
-    """Report a comment to the moderators, with a reason."""
-    return report_actions.report(runtime.store, reader, comment_id, request.reason, request.note)
+    """Report a comment to the moderators, with a reason. Reports weigh by the reporter's trust and
+    record; over the site's `report_hide_threshold` the comment is hidden until a moderator decides."""
+    return report_actions.report(runtime, reader, comment_id, request.reason, request.note, origin=origin)

@@ -9,14 +9,17 @@ from starlette.concurrency import run_in_threadpool
 
 from rostra.actions.accounts import account_summary
 from rostra.actions.errors import Forbidden, NotSignedIn, OriginNotAllowed
-from rostra.actions.identity import Viewer
+from rostra.actions.identity import Viewer, WriteOrigin, restore_guest
 from rostra.api.problems import RateLimited
+from rostra.guards.addresses import reader_address, stored_address
 from rostra.guards.ratelimit import MemoryRateLimiter, RateLimiter
 from rostra.runtime import Runtime
 
 SESSION_COOKIE = "rostra_session"
 SESSION_MAX_AGE = 400 * 24 * 3600
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+BROWSER_KEY_HEADER = "X-Rostra-Browser-Key"
+MAX_BROWSER_KEY_CHARS = 64
 
 
 async def runtime(request: Request) -> Runtime:
@@ -90,8 +93,31 @@ def _writing_site(request: Request, runtime: Runtime) -> int | None:
     return None
 
 
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+def _write_origin(request: Request, runtime: Runtime) -> WriteOrigin:
+    """The reader's address (behind trusted proxies only) and the browser key header, if sent."""
+    defences = runtime.defences
+    address = reader_address(request.client.host if request.client else None,
+                             request.headers.get("x-forwarded-for"), defences.trusted_proxies)
+    stored = stored_address(address, defences.address_key)
+    browser_key = request.headers.get(BROWSER_KEY_HEADER, "")[:MAX_BROWSER_KEY_CHARS] or None
+    return WriteOrigin(address, stored.hash, stored.network, browser_key)
+
+
+async def write_origin(request: Request) -> WriteOrigin:
+    """Where the current write comes from, as `guard_write` found it."""
+    return request.state.write_origin
+
+
+def restore_session(response: Response, runtime: Runtime, reader: Viewer, browser_key: str | None) -> Viewer:
+    """The reader, given back their guest identity when they lost the cookie but the browser key is
+    known; the cookie is handed out again."""
+    if not reader.is_new or not browser_key:
+        return reader
+    with runtime.store.read() as connection:
+        restored = restore_guest(connection, reader, browser_key)
+    if restored is not reader:
+        set_session(response, runtime, restored)
+    return restored
 
 
 async def _hit(limiter: RateLimiter, bucket: str, per_minute: int) -> float | None:
@@ -104,13 +130,20 @@ async def _hit(limiter: RateLimiter, bucket: str, per_minute: int) -> float | No
 
 
 async def guard_write(request: Request, response: Response) -> Viewer:
-    """Every write passes the origin check, the per-IP, then the per-author rate limit (the writing
-    site's, or the process defaults); the reader comes back."""
+    """Every write passes the origin check, the per-address and per-author rate limits (the writing
+    site's, or the process defaults) and the sanctions check; the reader comes back (with their
+    guest identity restored from the browser key when the cookie was lost), and `write_origin`
+    tells where the write comes from."""
     runtime: Runtime = request.app.state.runtime
     reader = _viewer(request, response, runtime)
     site_id = _writing_site(request, runtime)
+    origin = _write_origin(request, runtime)
+    request.state.write_origin = origin
+    if reader.is_new and origin.browser_key:
+        reader = await run_in_threadpool(restore_session, response, runtime, reader, origin.browser_key)
+    runtime.defences.sanctions.enforce(reader, origin)
     limits = runtime.site(site_id) if site_id is not None else runtime.settings
-    wait = await _hit(runtime.limiter, f"write:ip:{client_ip(request)}", limits.rate_limit_ip_per_minute)
+    wait = await _hit(runtime.limiter, f"write:ip:{origin.address}", limits.rate_limit_ip_per_minute)
     if wait is not None:
         raise RateLimited(wait, "address")
     wait = await _hit(

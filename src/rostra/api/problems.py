@@ -73,7 +73,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ActionError)
     async def _action_error(request: Request, error: ActionError) -> JSONResponse:
-        return problem(error.status, error.slug, error.title, error.detail, error.field)
+        return problem(error.status, error.slug, error.title, error.detail, error.field, **error.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:

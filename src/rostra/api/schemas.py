@@ -50,6 +50,19 @@ class CommentRequest(RequestBody):
     parent_id: RowId | None = Field(None, description="the comment this one replies to (same story)")
     author_name: Text | None = Field(None, description="guest display name (ignored when signed in)")
     author_email: Text | None = Field(None, description="guest e-mail, never shown publicly")
+    hp: Text | None = Field(
+        None, max_length=1000,
+        description="honeypot: a form field hidden from people; the widget sends it empty, a script fills it in",
+    )
+    elapsed_ms: int | None = Field(
+        None, ge=0, le=2**31 - 1,
+        description="milliseconds from the comment form loading to this submission, as the widget measured",
+    )
+    browser_key: Text | None = Field(
+        None, min_length=16, max_length=64,
+        description="random key the widget keeps in local storage: gives a guest who lost the session cookie "
+        "their identity back (the header X-Rostra-Browser-Key does the same on any write)",
+    )
 
 
 class CommentEdit(RequestBody):
@@ -177,3 +190,94 @@ class Problem(BaseModel):
 PROBLEM_RESPONSES = {
     "4XX": {"model": Problem, "description": "refused: an `application/problem+json` body naming the field"}
 }
+
+
+class SanctionRequest(RequestBody):
+    kind: Literal["ban", "suspension", "premoderation"] = Field(
+        description="ban: no writes; suspension: no writes until it expires; premoderation: every comment held"
+    )
+    reason: Text = Field(max_length=1000, description="for the moderation log; not shown to the author")
+    days: float | None = Field(None, gt=0, le=3650, description="how long; needed for a suspension, none: for good")
+    by_email: bool = Field(False, description="also refuse writes giving the author's e-mail address")
+    address_network: Text | None = Field(None, max_length=48, description="also refuse writes from this CIDR range")
+    by_latest_address: bool = Field(
+        False, description="also refuse writes from the /24 (IPv6: /48) of the author's latest comment"
+    )
+
+
+class Sanction(BaseModel):
+    id: int
+    kind: str
+    author_id: int | None
+    reason: str
+    by_email: bool
+    address_network: str | None
+    created_by: str
+    created_at: datetime
+    expires_at: datetime | None
+    lifted_by: str | None
+    lifted_at: datetime | None
+    active: bool
+
+
+class Trust(BaseModel):
+    level: int = Field(description="0 new, 1 basic, 2 member, 3 regular, 4 leader")
+    name: str
+    approved: int
+    rejected: int
+    held: int
+    reports_upheld_against: int
+    reports_dismissed_against: int
+    reports_made_upheld: int
+    reports_made_dismissed: int
+    account_age_days: float
+    registered: bool
+    report_weight: float = Field(description="what one report by this author weighs")
+
+
+class AuthorSummary(BaseModel):
+    id: int
+    name: str
+    registered: bool
+    created_at: datetime
+    trust: Trust
+    sanctions: list[Sanction]
+
+
+class Cluster(BaseModel):
+    id: int
+    site_id: int
+    status: Literal["held", "rejected", "released"]
+    sample: str = Field(description="the text of the comment that started the wave (escape before showing)")
+    created_at: datetime
+    resolved_by: str | None
+    resolved_at: datetime | None
+    size: int = Field(description="comments in the wave")
+    authors: int
+    stories: int
+    addresses: int
+
+
+class ClusterDecisionRequest(RequestBody):
+    decision: Literal["reject", "release"] = Field(description="reject every comment of the wave, or approve them all")
+
+
+class ClusterDecision(BaseModel):
+    id: int
+    status: str
+    comments_changed: int
+
+
+class ClusterDetail(Cluster):
+    comment_ids: list[int]
+
+
+class AuditEntry(BaseModel):
+    id: int
+    actor: str
+    action: str = Field(description="e.g. sanction.ban, sanction.suspension, sanction.premoderation, sanction.lifted")
+    subject_type: str
+    subject_id: int | None
+    after: dict | None
+    note: str | None
+    created_at: datetime

@@ -120,7 +120,8 @@ def _serve(args: argparse.Namespace) -> int:
     if settings.workers == 1:
         from rostra.app import create_app
 
-        uvicorn.run(create_app(runtime), host=settings.host, port=settings.port, log_level=settings.log_level)
+        uvicorn.run(create_app(runtime), host=settings.host, port=settings.port, log_level=settings.log_level,
+                    proxy_headers=False)  # Rostra reads X-Forwarded-For itself, from `trusted_proxies` only
         return 0
     runtime.close()
     os.environ.update(settings.environment())
@@ -131,6 +132,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=settings.port,
         workers=settings.workers,
         log_level=settings.log_level,
+        proxy_headers=False,
     )
     return 0
 

@@ -2,10 +2,12 @@
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -16,7 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from rostra.vocabulary import ACCOUNT_ROLES, COMMENT_STATUSES, REPORT_REASONS
+from rostra.vocabulary import ACCOUNT_ROLES, CLUSTER_STATUSES, COMMENT_STATUSES, REPORT_REASONS, SANCTION_KINDS
 
 IMPORT_RUN_STATES = ("running", "finished", "stopped", "failed")
 MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER columns on PostgreSQL; larger ones cannot name a row
@@ -95,8 +97,23 @@ authors = Table(
     # removed at, once the grace period is over.
     _when("erasure_requested_at", nullable=True),
     _when("erased_at", nullable=True),
+    Column("browser_key", String(64), index=True),  # kept by the widget in local storage: outlives the cookie
     CheckConstraint("(account_id IS NULL) <> (guest_key IS NULL)", name="one_identity"),
     Index(None, "source", "external_id", unique=True),
+)
+
+spam_clusters = Table(
+    "spam_clusters",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("sample", String(300), nullable=False),
+    _when("created_at"),
+    Column("resolved_by", String(200)),
+    _when("resolved_at", nullable=True),
+    CheckConstraint(f"status IN {CLUSTER_STATUSES}", name="status"),
+    Index(None, "site_id", "status"),
 )
 
 comments = Table(
@@ -124,6 +141,9 @@ comments = Table(
     Column("external_id", String(200)),
     Column("import_run_id", Integer, index=True),
     Column("import_engine_status", String(16), index=True),
+    Column("address_hash", String(32)),  # keyed hash of the writer's address, dropped after the retention period
+    Column("address_network", String(48)),  # the address truncated to its /24 or /48, likewise
+    Column("cluster_id", Integer, ForeignKey("spam_clusters.id"), index=True),
     CheckConstraint(f"status IN {COMMENT_STATUSES}", name="status"),
     # A page walks one of these in order and stops after `limit` visible rows: no sort of the thread.
     Index(None, "story_id", "parent_id", "id"),
@@ -133,6 +153,7 @@ comments = Table(
     Index(None, "author_id", "status"),
     Index(None, "author_id", "id"),
     Index(None, "source", "external_id", unique=True),
+    Index(None, "created_at"),
 )
 
 reactions = Table(
@@ -142,6 +163,7 @@ reactions = Table(
     Column("author_id", Integer, ForeignKey("authors.id"), primary_key=True),
     Column("kind", String(16), nullable=False),
     _when("created_at"),
+    Column("address_hash", String(32)),  # keyed hash: a few reactions per address, dropped after retention
 )
 
 reports = Table(
@@ -153,8 +175,12 @@ reports = Table(
     Column("reason", String(16), nullable=False),
     Column("note", String(1000)),
     _when("created_at"),
+    Column("reporter_address", String(32)),  # keyed hash: one reader's several identities count once
+    Column("weight", Float),  # the reporter's weight when they reported
+    Column("outcome", String(16)),  # "upheld" or "dismissed" once a moderator decided the comment
     UniqueConstraint("comment_id", "author_id"),
     CheckConstraint(f"reason IN {REPORT_REASONS}", name="reason"),
+    Index(None, "author_id", "outcome"),
 )
 
 moderation_log = Table(
@@ -241,4 +267,46 @@ instance = Table(
     "instance",
     metadata,
     Column("id", String(32), primary_key=True),
+)
+
+sanctions = Table(
+    "sanctions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    # What the sanction matches; the author's identities are copied in so a write is checked without a query.
+    Column("author_id", Integer, ForeignKey("authors.id"), index=True),
+    Column("account_id", Integer),
+    Column("guest_key", String(64)),
+    Column("browser_key", String(64)),
+    Column("email", String(254)),
+    Column("address_network", String(48)),
+    Column("reason", String(1000), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    _when("created_at"),
+    _when("expires_at", nullable=True),
+    Column("lifted_by", String(200)),
+    _when("lifted_at", nullable=True),
+    Index(None, "lifted_at"),
+    CheckConstraint(f"kind IN {SANCTION_KINDS}", name="kind"),
+)
+
+text_bands = Table(
+    "text_bands",
+    metadata,
+    # MinHash locality-sensitive bands of recent comments: near-copies share at least one band.
+    Column("comment_id", Integer, ForeignKey("comments.id"), primary_key=True),
+    Column("band", BigInteger, primary_key=True),
+    Column("site_id", Integer, nullable=False),
+    _when("created_at", nullable=False),
+    Index(None, "site_id", "band"),
+    Index(None, "created_at"),
+)
+
+link_domains = Table(
+    "link_domains",
+    metadata,
+    Column("site_id", Integer, primary_key=True),
+    Column("domain", String(253), primary_key=True),
+    _when("first_seen_at"),
 )

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("rostra.workers")
 
-JOB_MODULES = ("rostra.workers.maintenance", "rostra.workers.erasure")
+JOB_MODULES = ("rostra.workers.maintenance", "rostra.workers.erasure", "rostra.workers.retention")
 TICK_SECONDS = 5.0  # how often the worker looks for due jobs
 
 
