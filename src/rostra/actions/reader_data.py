@@ -89,7 +89,9 @@ def purge_erasures(store: Store, now: datetime | None = None, grace: timedelta =
         ).all()
         for author_id, account_id in due:
             connection.execute(update(authors).where(authors.c.id == author_id)
-                               .values(display_name=ERASED_NAME, email=None, erased_at=now))
+                               .values(display_name=ERASED_NAME, email=None, browser_key=None, erased_at=now))
+            connection.execute(update(comments).where(comments.c.author_id == author_id)
+                               .values(address_hash=None, address_network=None))
             if account_id is not None:
                 connection.execute(update(accounts).where(accounts.c.id == account_id).values(
                     username=f"erased-{account_id}", display_name=ERASED_NAME, email=None,
