@@ -9,11 +9,11 @@ import json
 import numpy as np
 import pytest
 
-from rostra.moderation.neural import NeuralScorer
-from rostra.moderation.training.datasets import Example
-from rostra.moderation.training.neural import NeuralOptions, train_neural
+pytest.importorskip("torch", reason="the 'train' extra (torch==2.13.0) is not installed")
 
-torch = pytest.importorskip("torch", reason="the 'train' extra (torch==2.13.0) is not installed")
+from rostra.moderation.neural import NeuralScorer  # noqa: E402
+from rostra.moderation.training.datasets import Example  # noqa: E402
+from rostra.moderation.training.neural import NeuralOptions, train_neural  # noqa: E402
 
 ABUSE = ["you are a worthless idiot", "shut up you moron", "go away you pathetic fool", "you absolute clown",
          "nobody wants you here, idiot", "what a brainless moron you are"]
