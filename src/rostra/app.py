@@ -6,16 +6,17 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from rostra import __version__
 from rostra.actions.moderation import ModerationEngine
 from rostra.api import abuse, accounts, comments, coral, docs, perspective, problems, reader_data, stories
-from rostra.api.deps import BROWSER_KEY_HEADER
+from rostra.api.deps import BROWSER_KEY_HEADER, check_origin
 from rostra.config import Settings
 from rostra.guards.addresses import install_access_log_address_redaction
 from rostra.guards.body_limit import BodyLimit, BodyLimitMiddleware
+from rostra.guards.headers import SecurityHeadersMiddleware
 from rostra.guards.ratelimit import RateLimiter
 from rostra.runtime import Runtime
 
@@ -45,6 +46,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=_lifespan(runtime),
+        dependencies=[Depends(check_origin)],
     )
     app.state.runtime = runtime
     problems.install(app)
@@ -68,6 +70,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         BodyLimit("/v1alpha1/", perspective.MAX_BODY_BYTES, perspective.refuse_large_body),
         BodyLimit("/coral/", coral.MAX_BODY_BYTES, coral.refuse_large_body),
     ))
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: refusals get the headers too
     return app
 
 

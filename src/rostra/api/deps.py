@@ -50,7 +50,11 @@ def _read_session(request: Request, runtime: Runtime) -> Viewer | None:
 
 
 def set_session(response: Response, runtime: Runtime, viewer: Viewer) -> None:
-    """Hand the reader a signed cookie naming them (guest key, and account once signed in)."""
+    """Hand the reader a signed cookie naming them (guest key, and account once signed in); it
+    replaces a cookie set earlier in the same answer (a newcomer's guest cookie, on sign-in)."""
+    earlier = f"{SESSION_COOKIE}=".encode("latin-1")
+    response.raw_headers[:] = [(name, value) for name, value in response.raw_headers
+                               if not (name == b"set-cookie" and value.startswith(earlier))]
     response.set_cookie(
         SESSION_COOKIE,
         runtime.signer.dumps({"g": viewer.guest_key, "a": viewer.account_id}),
@@ -118,6 +122,14 @@ def restore_session(response: Response, runtime: Runtime, reader: Viewer, browse
     if restored is not reader:
         set_session(response, runtime, restored)
     return restored
+
+
+async def check_origin(request: Request) -> None:
+    """On every route of the app: a state-changing request carrying an Origin must come from an
+    allowed origin of a site, matched exactly, or from Rostra's own pages. Moderator, account and
+    session routes included; a request without Origin (a server or a script) is not a browser's."""
+    if request.method not in SAFE_METHODS:
+        _writing_site(request, request.app.state.runtime)
 
 
 async def _hit(limiter: RateLimiter, bucket: str, per_minute: int) -> float | None:
