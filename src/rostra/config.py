@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 ENV_PREFIX = "ROSTRA_"
 CONFIG_ENV = "ROSTRA_CONFIG"
 SECRET_KEY_FILE = "secret_key"
+DATABASE_FILE = "rostra.db"
 
 
 class ConfigError(ValueError):
@@ -130,7 +131,7 @@ class Settings(BaseModel):
         """The database URL, defaulting to a SQLite file in the data folder."""
         if self.database_url:
             return self.database_url
-        return f"sqlite:///{Path(self.data_dir) / 'rostra.db'}"
+        return f"sqlite:///{Path(self.data_dir) / DATABASE_FILE}"
 
     @classmethod
     def load(
@@ -235,7 +236,7 @@ def ensure_secret_key(settings: Settings) -> str:
     if settings.secret_key:
         return settings.secret_key
     path = Path(settings.data_dir) / SECRET_KEY_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

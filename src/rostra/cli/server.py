@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import sys
+from pathlib import Path
 
-from rostra.config import CONFIG_ENV, ENV_PREFIX, ConfigError, Settings
+from rostra.config import CONFIG_ENV, DATABASE_FILE, ENV_PREFIX, SECRET_KEY_FILE, ConfigError, Settings
 
 
 def register(subcommands) -> None:
@@ -83,13 +85,39 @@ def settings_or_exit(args: argparse.Namespace) -> Settings:
         raise SystemExit(2) from None
 
 
-def prepared_runtime(settings: Settings):
+def require_database(settings: Settings) -> None:
+    """A command that must find the server's data, not make new data: with the default SQLite
+    database, it must already exist where these settings point (a command run from another folder
+    would otherwise start an empty database of its own)."""
+    folder = Path(settings.data_dir).resolve()
+    if settings.database_url is None and not (folder / DATABASE_FILE).exists():
+        print(f"rostra: data_dir: there is no Rostra database in {folder} (data_dir {settings.data_dir!r}); "
+              f"run this command where `rostra serve` runs, or point it at the server's data with "
+              f"--config, {ENV_PREFIX}DATA_DIR or {ENV_PREFIX}DATABASE_URL. `rostra serve` or "
+              f"`rostra migrate` would create {folder}.", file=sys.stderr)
+        raise SystemExit(1)
+
+
+def without_new_secret(settings: Settings) -> Settings:
+    """A command that signs no cookie does not write a secret key into the data folder: without the
+    folder's key it uses one of its own for this run."""
+    if settings.secret_key is None and not (Path(settings.data_dir) / SECRET_KEY_FILE).exists():
+        return settings.model_copy(update={"secret_key": secrets.token_urlsafe(32)})
+    return settings
+
+
+def prepared_runtime(settings: Settings, creates_database: bool = False, signs_cookies: bool = False):
     """The runtime over the migrated database with the default site; a clear message instead of a
-    traceback when the database cannot be reached. Every command that uses the database starts here."""
+    traceback when the database cannot be reached. Every command that uses the database starts here;
+    only the server creates the data folder's secret key, and only it and `migrate` its database."""
     from sqlalchemy.exc import OperationalError
 
     from rostra.runtime import Runtime
 
+    if not creates_database:
+        require_database(settings)
+    if not signs_cookies:
+        settings = without_new_secret(settings)
     try:
         return Runtime.from_settings(settings)
     except (OperationalError, OSError) as error:
@@ -111,7 +139,7 @@ def _serve(args: argparse.Namespace) -> int:
     from rostra.actions.setup import create_demo
 
     settings = settings_or_exit(args)
-    runtime = prepared_runtime(settings)
+    runtime = prepared_runtime(settings, creates_database=True, signs_cookies=True)
     if settings.demo and settings.allowed_origins:
         story_id = create_demo(runtime)
         if story_id is not None:
@@ -138,7 +166,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    runtime = prepared_runtime(settings_or_exit(args))
+    runtime = prepared_runtime(settings_or_exit(args), creates_database=True)
     runtime.close()
     print(f"rostra: database at {_shown(runtime.store.url)} is up to date")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import os
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -21,6 +22,7 @@ from sqlalchemy.engine import make_url
 SQLITE_BUSY_TIMEOUT_MS = 15000
 MIGRATION_LOCK_ID = 0x526F73747261  # "Rostra": serializes migrations from several processes
 MAX_WRITES_PER_COMMIT = 64
+PRIVATE_FILE_MODE = 0o600
 _NOTIFY_FLAG = "rostra_notify_after_commit"
 
 Result = TypeVar("Result")
@@ -162,6 +164,7 @@ class _CommitBatcher:
 
     def _commit(self, batch: list[tuple[Callable, Future]]) -> None:
         if self._lock_path and self._lock_file is None:
+            create_private_file(Path(self._lock_path))
             self._lock_file = open(self._lock_path, "a")  # noqa: SIM115 (held while the store is open)
         if self._lock_file:
             fcntl.flock(self._lock_file, fcntl.LOCK_EX)
@@ -206,11 +209,24 @@ class _CommitBatcher:
             self._committed()
 
 
+def create_private_file(path: Path) -> None:
+    """Make sure `path` exists and only its owner may read it: the database holds password hashes and
+    e-mail addresses. SQLite creates the -wal and -shm files with the database file's permissions.
+    A file from an older Rostra, readable by others, is narrowed too."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE_MODE))
+    if path.stat().st_mode & 0o077:
+        try:
+            path.chmod(PRIVATE_FILE_MODE)
+        except PermissionError:  # someone else's file: theirs to fix, not a reason to refuse to start
+            pass
+
+
 def _sqlite_engine(url: str, synchronous: str) -> Engine:
     """SQLite in WAL mode; writers take the lock up front (BEGIN IMMEDIATE) so they queue, not fail."""
     database = make_url(url).database
     if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        create_private_file(Path(database))
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
