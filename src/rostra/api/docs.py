@@ -21,7 +21,7 @@ PAGE = """<!doctype html>
 <body>
 <div id="swagger-ui"></div>
 <script src="/docs/assets/swagger-ui-bundle.js"></script>
-<script src="/docs/start.js"></script>
+<script src="/docs/assets/start.js"></script>
 </body>
 </html>
 """
@@ -31,18 +31,15 @@ PAGE = """<!doctype html>
 START = 'window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true});\n'
 
 
-@router.get("/docs/start.js")
-def docs_start() -> Response:
-    return Response(START, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"})
-
-
 @router.get("/docs")
 def docs_page() -> HTMLResponse:
     return HTMLResponse(PAGE)
 
 
 @router.get("/docs/assets/{name}")
-def docs_asset(name: str) -> FileResponse:
+def docs_asset(name: str) -> Response:
+    if name == "start.js":
+        return Response(START, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"})
     if name not in ASSETS:
         raise HTTPException(404, f"no asset {name}")
     return FileResponse(Path(swagger_ui_path) / name, headers={"Cache-Control": "public, max-age=86400"})
