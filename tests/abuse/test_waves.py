@@ -99,3 +99,22 @@ def _reasons(server, comment_id: int) -> set[str]:
     moderator = server.moderator(f"mod{comment_id}")
     log = moderator.get(f"/api/v1/comments/{comment_id}/moderation").json()
     return {reason["attribute"] for reason in log[0]["reasons"]}
+
+
+def test_a_comment_edited_into_a_copy_of_a_wave_joins_it(make_server):
+    server = make_server()
+    stories = [server.story(number) for number in range(5)]
+    copies = [post(server.reader(f"203.0.113.{n}"), story, _spam(n)).json() for n, story in enumerate(stories[:3])]
+    assert {copy["status"] for copy in copies} == {"approved"}
+    editor = server.reader("198.51.100.9")
+    civil = post(editor, stories[3], "A fair point about the council budget and its bus routes").json()
+    assert civil["status"] == "approved"
+    edited = editor.patch(f"/api/v1/comments/{civil['id']}", json={"body": _spam(3)})
+    assert edited.status_code == 200 and edited.json()["status"] == "pending"
+    moderator = server.moderator()
+    wave = moderator.get("/api/v1/moderation/clusters").json()[0]
+    detail = moderator.get(f"/api/v1/moderation/clusters/{wave['id']}").json()
+    assert detail["comment_ids"] == [copy["id"] for copy in copies] + [civil["id"]]
+    # Editing one's own copy again does not count it as a copy of itself.
+    again = editor.patch(f"/api/v1/comments/{civil['id']}", json={"body": "A fair point about the budget, after all"})
+    assert again.json()["status"] == "approved"

@@ -228,8 +228,10 @@ def _own_comment(connection, viewer: Viewer, comment_id: int):
     return row
 
 
-def edit_comment(runtime: Runtime, viewer: Viewer, comment_id: int, body: str) -> dict:
-    """Replace the author's own comment text within the edit window; the edit is moderated afresh."""
+def edit_comment(runtime: Runtime, viewer: Viewer, comment_id: int, body: str,
+                 screening: Screening | None = None) -> dict:
+    """Replace the author's own comment text within the edit window; the edit is moderated afresh,
+    and screened like a new comment (a civil comment edited into a wave's copy joins the wave)."""
     with runtime.store.read() as connection:
         row = _own_comment(connection, viewer, comment_id)
         story = get_story_and_parent(connection, row.story_id, row.parent_id)
@@ -250,21 +252,26 @@ def edit_comment(runtime: Runtime, viewer: Viewer, comment_id: int, body: str) -
     def replace_text(connection):
         current = _own_comment(connection, viewer, comment_id)
         check_author_may_edit(connection, comment_id, current.status)  # a decision made meanwhile stands
+        review = (screening.review(connection, site, current.story_id, current.author_id, text, moderated,
+                                   edited_id=comment_id) if screening else None)
+        columns = review.columns if review else moderated
         connection.execute(
             update(comments)
             .where(comments.c.id == comment_id)
-            .values(body_markdown=text, body_html=html, edited_at=utcnow(), **moderated)
+            .values(body_markdown=text, body_html=html, edited_at=utcnow(), **columns)
         )
         log_status(
             connection,
             comment_id,
             ENGINE_ACTOR,
             current.status,
-            moderated["status"],
-            reasons=moderated["moderation_reasons"],
-            model=moderated["moderation_model"],
-            note="edited by its author",
+            columns["status"],
+            reasons=columns["moderation_reasons"],
+            model=columns["moderation_model"],
+            note="; ".join(filter(None, ("edited by its author", review.note if review else None))),
         )
+        if review:
+            review.after_insert(connection, comment_id)
         edited = get_comment(connection, comment_id)
         publish_on_commit(connection, "comment.edited", site_id=story.site_id, story_id=edited.story_id,
                           payload={"comment": _public(edited), "previous_status": current.status})

@@ -18,6 +18,7 @@ from rostra.actions.trust import LEVEL_NAMES, SCREENING_PHASE, TRUSTED_LEVEL, on
 from rostra.actions.waves import (
     WaveCheck,
     check_wave,
+    forget_bands,
     forget_old_bands,
     is_wave,
     join_wave,
@@ -101,11 +102,14 @@ class Screening:
     defences: Defences
 
     def review(self, connection: Connection, site: SiteConfig, story_id: int, author_id: int, text: str,
-               moderated: dict) -> Review:
+               moderated: dict, edited_id: int | None = None) -> Review:
         """The engine's verdict (`moderated`, the comment's moderation columns) with what the
         defences add; runs inside the comment's write transaction, so near-copies posted just
-        before are seen."""
+        before are seen. `edited_id` names the comment an edit replaces the text of: its old
+        fingerprint goes, so it is not counted as a copy of itself."""
         site_id = site.site_id
+        if edited_id is not None:
+            forget_bands(connection, edited_id)
         status = moderated["status"]
         reasons = list(moderated["moderation_reasons"] or [])
         added = []

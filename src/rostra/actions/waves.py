@@ -164,6 +164,11 @@ def record_bands(connection: Connection, site_id: int, comment_id: int, bands: l
         ])
 
 
+def forget_bands(connection: Connection, comment_id: int) -> None:
+    """The comment's fingerprint goes (its text is being replaced)."""
+    connection.execute(text_bands.delete().where(text_bands.c.comment_id == comment_id))
+
+
 def forget_old_bands(connection: Connection, older_than_minutes: int) -> None:
     """Fingerprints are only compared within the wave window; older ones go."""
     connection.execute(text_bands.delete().where(

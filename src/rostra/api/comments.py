@@ -105,10 +105,12 @@ def read_comment(
 @router.patch("/comments/{comment_id}", response_model=Comment)
 def edit_comment(
     comment_id: CommentId, request: CommentEdit, reader: Viewer = Depends(guard_write),
-    runtime: Runtime = Depends(runtime),
+    origin: WriteOrigin = Depends(write_origin), runtime: Runtime = Depends(runtime),
 ):
-    """Edit your own comment within the edit window; it is moderated again."""
-    return comment_actions.edit_comment(runtime, reader, comment_id, request.body)
+    """Edit your own comment within the edit window; it is moderated and screened again."""
+    signals = WriteSignals(origin, sanction=runtime.defences.sanctions.enforce(reader, origin))
+    return comment_actions.edit_comment(runtime, reader, comment_id, request.body,
+                                        screening=Screening(signals, runtime.defences))
 
 
 @router.delete("/comments/{comment_id}", status_code=204)
