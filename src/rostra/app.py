@@ -19,6 +19,7 @@ from rostra.guards.body_limit import BodyLimit, BodyLimitMiddleware
 from rostra.guards.headers import SecurityHeadersMiddleware
 from rostra.guards.ratelimit import RateLimiter
 from rostra.runtime import Runtime
+from rostra.web import pages
 
 log = logging.getLogger("rostra")
 
@@ -51,7 +52,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     problems.install(app)
     for router in (stories.router, comments.router, accounts.router, reader_data.router, abuse.router, docs.router,
-                   perspective.router, coral.router):
+                   perspective.router, coral.router, pages.router):
         app.include_router(router)
 
     @app.get("/api/v1/health", tags=["service"])
@@ -63,7 +64,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         allow_origins=settings.allowed_origins,
         allow_credentials=True,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=["Content-Type", BROWSER_KEY_HEADER],
+        allow_headers=["Content-Type", BROWSER_KEY_HEADER, "Idempotency-Key"],
         max_age=600,
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes, limits=(

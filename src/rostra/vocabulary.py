@@ -44,3 +44,7 @@ EVENT_KINDS = (
 MAX_REPLIES_PER_COMMENT = 10
 MAX_DEPTH = 5
 MAX_COMMENTS_PER_ANSWER = 500  # nested replies stop here; their `replies_cursor` leads on
+MAX_OWN_HELD = 50  # the reader's own held comments shown back to them with a story's first page
+
+# Attributes for which the widget tells an author, before posting, which words would hold the comment
+NUDGE_ATTRIBUTES = ("toxicity", "severe_toxicity", "insult", "threat", "identity_attack")

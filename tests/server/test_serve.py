@@ -52,10 +52,11 @@ def test_serve_on_a_fresh_folder(tmp_path, free_port):
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
-            demo = client.get("/api/v1/stories/1/comments").json()
-            assert [item["author"]["name"] for item in demo["items"]] == ["Margaret", "Ada"]
-            assert demo["items"][1]["replies"][0]["replies"][0]["author"]["name"] == "Linus"
-            assert client.get("/api/v1/stories/1").json()["comment_count"] == 4
+            demo = client.get("/api/v1/stories/1/comments", params={"sort": "oldest"}).json()
+            assert demo["items"][0]["author"]["name"] == "Helen Park"
+            assert demo["items"][0]["replies"][1]["replies"][0]["author"]["name"] == "Helen Park"
+            assert client.get("/api/v1/stories/1").json()["comment_count"] == 11
+            assert 'data-rostra-url="' + f"{base}/demo" in client.get("/demo").text
 
             page = client.get("/docs")
             assert page.status_code == 200
@@ -80,8 +81,8 @@ def test_serve_on_a_fresh_folder(tmp_path, free_port):
 
     again = _start(tmp_path, port)
     try:
-        stories = httpx.post(f"{base}/api/v1/counts", json={"urls": [f"{ORIGIN}/budget", f"{ORIGIN}/rostra-demo"]})
-        assert stories.json()["counts"] == {f"{ORIGIN}/budget": 1, f"{ORIGIN}/rostra-demo": 4}
+        stories = httpx.post(f"{base}/api/v1/counts", json={"urls": [f"{ORIGIN}/budget", f"{base}/demo"]})
+        assert stories.json()["counts"] == {f"{ORIGIN}/budget": 1, f"{base}/demo": 11}
     finally:
         _stop(again)
 

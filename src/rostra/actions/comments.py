@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 import re
 from datetime import timedelta
 from types import SimpleNamespace
@@ -41,15 +42,18 @@ from rostra.store.queries import (
     get_story,
     get_story_and_parent,
     insert_returning_id,
+    own_held_comments,
     page_of_children,
     sort_key,
     utcnow,
 )
 from rostra.store.tables import MAX_ID, comments
-from rostra.vocabulary import HELD_STATUSES, MAX_COMMENTS_PER_ANSWER, SORTS
+from rostra.vocabulary import HELD_STATUSES, MAX_COMMENTS_PER_ANSWER, MAX_OWN_HELD, NUDGE_ATTRIBUTES, SORTS
 
 if TYPE_CHECKING:
     from rostra.runtime import Runtime
+
+log = logging.getLogger("rostra.comments")
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 MAX_EMAIL_CHARS = 254
@@ -100,6 +104,8 @@ def comment_json(row, viewer_author_id: int | None, edit_window_seconds: int, ow
         data["editable_until"] = as_utc(row.created_at) + timedelta(seconds=edit_window_seconds)
         if own_view:
             data["body_markdown"] = row.body_markdown
+        if row.status != "approved":
+            data["held_because"] = [reason["attribute"] for reason in row.moderation_reasons or ()]
     return data
 
 
@@ -135,6 +141,53 @@ def _public(row) -> dict:
     return comment_json(row, None, 0)
 
 
+def _moderation_input(runtime: Runtime, viewer: Viewer, story_id: int, parent_id: int | None, body: str):
+    """(story with the parent's columns, its site, the cleaned text, what the engine reads) for a
+    comment about to be posted; refuses a closed story and a parent that cannot be replied to."""
+    with runtime.store.read() as connection:
+        story = get_story_and_parent(connection, story_id, parent_id)
+        if story is None:
+            raise NotFound(f"no story {story_id}", field="story_id")
+        site = runtime.site(story.site_id)
+        text = _clean_body(body, site)
+        if story.closed:
+            raise StoryClosed("this story no longer takes comments", field="story_id")
+        if parent_id is not None:
+            if story.parent_status != "approved":
+                raise InvalidInput(f"there is no comment {parent_id} to reply to", field="parent_id")
+            if story.parent_story_id != story_id:
+                raise InvalidInput(
+                    f"comment {parent_id} belongs to another story; a reply must stay in its parent's story",
+                    field="parent_id",
+                )
+        comment_input = _engine_input(story, story.parent_text, _viewer_history(connection, viewer), text)
+    return story, site, text, comment_input
+
+
+def preview_comment(
+    runtime: Runtime, viewer: Viewer, story_id: int, body: str, parent_id: int | None = None
+) -> dict:
+    """What the engine would decide if this text were posted now, stored nowhere: the widget's nudge.
+
+    `nudge` is true when the text would be held or rejected for one of NUDGE_ATTRIBUTES; the reasons
+    are then those attributes' only, with spans as offsets into `body` exactly as sent."""
+    story, _, _, comment_input = _moderation_input(runtime, viewer, story_id, parent_id, body)
+    try:
+        verdict = runtime.engine_for(story.site_id).moderate(comment_input)
+    except Exception as error:  # noqa: BLE001 - the nudge is advice; posting still works (and holds)
+        log.error("moderation engine failed on a preview (%s)", type(error).__name__)
+        return {"decision": None, "nudge": False, "reasons": []}
+    leading = len(body) - len(body.lstrip())
+    reasons = [
+        {"attribute": reason.attribute, "score": round(reason.score, 4),
+         "spans": [[start + leading, end + leading] for start, end in reason.spans]}
+        for reason in verdict.reasons
+    ]
+    nudging = [reason for reason in reasons if reason["attribute"] in NUDGE_ATTRIBUTES]
+    nudge = verdict.decision != "approve" and bool(nudging)
+    return {"decision": verdict.decision, "nudge": nudge, "reasons": nudging if nudge else reasons}
+
+
 def post_comment(
     runtime: Runtime,
     viewer: Viewer,
@@ -150,24 +203,8 @@ def post_comment(
     """Store a new comment with the engine's verdict (the story's site's engine unless `engine` is
     given), reviewed by the abuse defences (`screening`, see rostra.actions.screening); the answer
     describes exactly this comment."""
-    with runtime.store.read() as connection:
-        story = get_story_and_parent(connection, story_id, parent_id)
-        if story is None:
-            raise NotFound(f"no story {story_id}", field="story_id")
-        site = runtime.site(story.site_id)
-        text = _clean_body(body, site)
-        author_name, author_email = _clean_author(author_name, author_email, site)
-        if story.closed:
-            raise StoryClosed("this story no longer takes comments", field="story_id")
-        if parent_id is not None:
-            if story.parent_status != "approved":
-                raise InvalidInput(f"there is no comment {parent_id} to reply to", field="parent_id")
-            if story.parent_story_id != story_id:
-                raise InvalidInput(
-                    f"comment {parent_id} belongs to another story; a reply must stay in its parent's story",
-                    field="parent_id",
-                )
-        comment_input = _engine_input(story, story.parent_text, _viewer_history(connection, viewer), text)
+    story, site, text, comment_input = _moderation_input(runtime, viewer, story_id, parent_id, body)
+    author_name, author_email = _clean_author(author_name, author_email, site)
     html = render_comment(text)
     moderated = moderated_columns(engine or runtime.engine_for(story.site_id), comment_input)
 
@@ -390,6 +427,12 @@ def list_comments(
             level = next_level
             if not level:
                 break
+        first_page = cursor is None and parent_id is None
+        held = (
+            own_held_comments(connection, story_id, viewer_author_id, MAX_OWN_HELD)
+            if first_page and viewer_author_id is not None else []
+        )
     next_cursor = encode_cursor(story_id, parent_id, sort, sort_key(rows[-1], sort)) if has_more else None
     return {"story_id": story_id, "parent_id": parent_id, "sort": sort, "items": items,
-            "next_cursor": next_cursor}
+            "next_cursor": next_cursor,
+            "own_held": [comment_json(row, viewer_author_id, edit_window_seconds) for row in held]}

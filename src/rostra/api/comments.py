@@ -21,6 +21,8 @@ from rostra.api.schemas import (
     CommentEdit,
     CommentPage,
     CommentRequest,
+    Preview,
+    PreviewRequest,
     Reaction,
     ReactionRequest,
     Report,
@@ -93,6 +95,18 @@ def post_comment(
         screening=Screening(signals, runtime.defences),
     )
     return answer(Comment, comment, response, status_code=201)
+
+
+@router.post("/stories/{story_id}/comments/preview", response_model=Preview)
+def preview_comment(
+    story_id: StoryId,
+    request: PreviewRequest,
+    reader: Viewer = Depends(guard_write),
+    runtime: Runtime = Depends(runtime),
+):
+    """The engine's decision on a text before it is posted, stored nowhere: when it would be held for
+    toxicity, insult, threat or identity attack, `nudge` is true and the spans name the words."""
+    return comment_actions.preview_comment(runtime, reader, story_id, request.body, parent_id=request.parent_id)
 
 
 @router.get("/comments/{comment_id}", response_model=Comment)

@@ -65,6 +65,11 @@ class CommentRequest(RequestBody):
     )
 
 
+class PreviewRequest(RequestBody):
+    body: Text
+    parent_id: RowId | None = None
+
+
 class CommentEdit(RequestBody):
     body: Text
 
@@ -127,6 +132,9 @@ class Comment(BaseModel):
     own: bool = Field(description="written by the reader making this request")
     editable_until: datetime | None = Field(None, description="only on the reader's own comments")
     body_markdown: str | None = Field(None, description="only in answers to the author's own writes")
+    held_because: list[str] | None = Field(
+        None, description="the author's own comment that is not approved: the engine's reasons (attributes)"
+    )
     reply_count: int | None = Field(None, description="visible replies (in listings)")
     replies: list[Comment] | None = Field(None, description="the first visible replies, oldest first")
     replies_cursor: str | None = Field(None, description="cursor for the remaining replies")
@@ -138,6 +146,22 @@ class CommentPage(BaseModel):
     sort: Literal["newest", "oldest", "most_reacted"]
     items: list[Comment]
     next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")
+    own_held: list[Comment] = Field(
+        default_factory=list,
+        description="first page only: the reader's own comments in this story that await moderation",
+    )
+
+
+class PreviewReason(BaseModel):
+    attribute: str
+    score: float
+    spans: list[tuple[int, int]] = Field(description="[start, end) code-point offsets into `body` as sent")
+
+
+class Preview(BaseModel):
+    decision: Literal["approve", "hold", "reject"] | None = Field(description="null when the engine failed")
+    nudge: bool = Field(description="true: tell the author which words would hold the comment")
+    reasons: list[PreviewReason]
 
 
 class Counts(BaseModel):

@@ -136,15 +136,16 @@ def _shown(url: str) -> str:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from rostra.actions.setup import create_demo
+    from rostra.actions.setup import DEMO_PATH, create_demo, listen_origin
 
     settings = settings_or_exit(args)
     runtime = prepared_runtime(settings, creates_database=True, signs_cookies=True)
-    if settings.demo and settings.allowed_origins:
+    if settings.demo:
         story_id = create_demo(runtime)
         if story_id is not None:
-            print(f"rostra: created the demo story {story_id} ({settings.allowed_origins[0]}/rostra-demo)")
-    print(f"rostra: serving on http://{settings.host}:{settings.port} (API documentation at /docs)")
+            print(f"rostra: created the demo story {story_id}")
+    origin = listen_origin(settings)
+    print(f"rostra: serving on {origin}/ (demo article at {origin}{DEMO_PATH}, API documentation at {origin}/docs)")
     if settings.workers == 1:
         from rostra.app import create_app
 

@@ -25,7 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from rostra.store.tables import authors, comments, stories
 
-from rostra.vocabulary import SORTS
+from rostra.vocabulary import HELD_STATUSES, SORTS
 RECENT_TEXTS = 5
 
 
@@ -95,7 +95,20 @@ def _comment_select():
 
 # The hot statements are built once with bound parameters: building a statement costs more than
 # running it on a warm connection.
-_COMMENT_BY_ID = _comment_select().where(comments.c.id == bindparam("comment_id"))
+_COMMENT_BY_ID = _comment_select().add_columns(comments.c.moderation_reasons).where(
+    comments.c.id == bindparam("comment_id")
+)
+_OWN_HELD = (
+    _comment_select()
+    .add_columns(comments.c.moderation_reasons)
+    .where(
+        comments.c.story_id == bindparam("story_id"),
+        comments.c.author_id == bindparam("author_id"),
+        comments.c.status.in_(HELD_STATUSES),
+    )
+    .order_by(comments.c.id)
+    .limit(bindparam("limit"))
+)
 _STORY_BY_ID = select(stories).where(stories.c.id == bindparam("story_id"))
 
 
@@ -148,6 +161,11 @@ def get_story_and_parent(connection: Connection, story_id: int, parent_id: int |
 
 def get_comment(connection: Connection, comment_id: int) -> Row | None:
     return connection.execute(_COMMENT_BY_ID, {"comment_id": comment_id}).first()
+
+
+def own_held_comments(connection: Connection, story_id: int, author_id: int, limit: int) -> list[Row]:
+    """The author's comments in this story that wait for a moderator, oldest first, with the reasons."""
+    return list(connection.execute(_OWN_HELD, {"story_id": story_id, "author_id": author_id, "limit": limit}))
 
 
 def get_story(connection: Connection, story_id: int) -> Row | None:
