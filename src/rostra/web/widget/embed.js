@@ -42,7 +42,7 @@ class Thread {
     this.waiting = []; // approved comments from other readers, shown on request
     this.shadow = host.shadowRoot || host.attachShadow({ mode: "open" });
     this.shadow.replaceChildren(h("style", null, css));
-    this.root = h("section", { class: "rostra", lang: this.t.locale, "aria-label": this.t("comments_other", { count: "" }).trim() });
+    this.root = h("section", { class: "rostra", lang: this.t.locale, "aria-label": this.t("regionLabel") });
     this.shadow.append(this.root);
     this.live = h("div", { class: "visually-hidden", role: "status", "aria-live": "polite" });
     this.start();
@@ -169,15 +169,20 @@ class Thread {
     const { data } = entry;
     const remaining = (data.reply_count || 0) - entry.replies.children.length;
     this.drawMoreButton(entry.repliesMore, remaining > 0 ? data.replies_cursor : null,
-      this.t("showReplies", { count: remaining }), async (cursor) => {
-        const page = await this.api.page(this.story.id, { cursor, limit: REPLY_PAGE, replies: REPLIES_SHOWN, depth: NESTED_LEVELS });
-        for (const item of page.items) {
-          if (!this.comments.has(item.id)) entry.replies.append(this.drawComment(item, entry.level + 1));
-        }
-        data.replies_cursor = page.next_cursor;
-        data.reply_count = page.next_cursor ? Math.max(data.reply_count, entry.replies.children.length + 1) : entry.replies.children.length;
-        this.drawRepliesButton(entry);
-      });
+      this.t("showReplies", { count: remaining }), (cursor) => this.loadReplies(entry, cursor));
+  }
+
+  async loadReplies(entry, cursor) {
+    const { data } = entry;
+    const page = await this.api.page(this.story.id, { cursor, limit: REPLY_PAGE, replies: REPLIES_SHOWN, depth: NESTED_LEVELS });
+    for (const item of page.items) {
+      if (!this.comments.has(item.id) || !this.comments.get(item.id).element.isConnected) {
+        entry.replies.append(this.drawComment(item, entry.level + 1));
+      }
+    }
+    data.replies_cursor = page.next_cursor;
+    if (!page.next_cursor) data.reply_count = entry.replies.children.length;
+    this.drawRepliesButton(entry);
   }
 
   drawArticle(entry) {
@@ -468,20 +473,23 @@ class Thread {
     const { t } = this;
     const entry = this.comments.get(id);
     const list = h("ol", { class: "thread" });
-    const back = h("button", { type: "button", class: "link", onclick: () => this.unfocus(id) }, "← ", t("backToAll"));
+    const back = h("button", { type: "button", class: "link", onclick: () => this.unfocus(entry) }, "← ", t("backToAll"));
     this.focusView.replaceChildren(back, list);
     list.append(this.drawComment({ ...entry.data }, 0));
+    const focused = this.comments.get(id);
+    if (!focused.replies.children.length && entry.data.replies_cursor) this.loadReplies(focused, entry.data.replies_cursor);
     this.threadView.hidden = true;
     this.focusView.hidden = false;
     back.focus();
   }
 
-  unfocus(id) {
+  // Back to the whole thread: the comment's place there is the one live updates reach again.
+  unfocus(entry) {
+    this.comments.set(entry.data.id, entry);
     this.focusView.hidden = true;
     this.focusView.replaceChildren();
     this.threadView.hidden = false;
-    const entry = this.comments.get(id);
-    entry?.element.querySelector("button.link")?.focus();
+    entry.element.querySelector("button.link")?.focus();
   }
 
   // ---- live ------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 // a key with `_one` / `_other` variants is chosen by count (Intl.PluralRules).
 
 const en = {
+  regionLabel: "Comments",
   comments_one: "{count} comment",
   comments_other: "{count} comments",
   sortLabel: "Sort by",
@@ -97,6 +98,7 @@ const en = {
 };
 
 const fr = {
+  regionLabel: "Commentaires",
   comments_one: "{count} commentaire",
   comments_other: "{count} commentaires",
   sortLabel: "Trier par",
@@ -200,13 +202,15 @@ export function translator(requested) {
   const locale = CATALOGUES[wanted] ? wanted : "en";
   const strings = CATALOGUES[locale];
   const plurals = new Intl.PluralRules(locale);
+  const numbers = new Intl.NumberFormat(locale);
   const t = (key, values = {}) => {
     if ("count" in values) {
       const variant = `${key}_${plurals.select(values.count)}`;
       key = variant in strings || variant in en ? variant : `${key}_other`;
     }
     const text = strings[key] ?? en[key] ?? key;
-    return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+    const shown = (value) => (typeof value === "number" ? numbers.format(value) : String(value ?? ""));
+    return text.replace(/\{(\w+)\}/g, (_, name) => shown(values[name]));
   };
   // A list of engine reasons in plain words: "an insult and a threat".
   t.reasons = (reasons) => {

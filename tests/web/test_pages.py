@@ -1,0 +1,74 @@
+"""The pages Rostra serves: `/`, `/demo` and the widget bundles."""
+
+import re
+
+import pytest
+from server_support import ORIGIN
+
+from rostra.actions.setup import create_demo
+
+
+@pytest.fixture
+def demo_server(make_server):
+    server = make_server(demo=True)
+    create_demo(server.runtime)
+    return server
+
+
+def test_index_says_what_rostra_is_and_links_the_demo(demo_server):
+    page = demo_server.reader().get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "moderated on your own machine" in page.text
+    assert 'href="http://testserver/demo"' in page.text
+    assert '<script src="http://testserver/count.js" async>' in page.text
+
+
+def test_demo_embeds_the_widget_as_a_site_would(demo_server):
+    page = demo_server.reader().get("/demo").text
+    host = re.search(r'<div id="rostra-thread"([^>]*)>', page).group(1)
+    assert 'data-rostra-url="http://127.0.0.1:8000/demo"' in host
+    assert "data-rostra-title=" in host
+    assert '<script src="http://testserver/embed.js" async></script>' in page
+    assert "Northgate estate" in page
+
+
+def test_demo_options_are_checked_not_echoed(demo_server):
+    client = demo_server.reader()
+    dark = client.get("/demo", params={"theme": "dark", "lang": "fr"}).text
+    assert 'data-rostra-theme="dark"' in dark and 'data-rostra-lang="fr"' in dark
+    hostile = client.get("/demo", params={"theme": '"><script>alert(1)</script>', "lang": '"><b>'}).text
+    assert "<script>alert(1)" not in hostile and "<b>" not in hostile
+    assert "data-rostra-theme" not in hostile and "data-rostra-lang" not in hostile
+
+
+def test_demo_story_is_found_when_the_server_moved(make_server):
+    """The demo thread was created on another port: /demo still embeds that story, with its comments."""
+    server = make_server(demo=True, port=9123)
+    create_demo(server.runtime)
+    client = server.reader()
+    assert 'data-rostra-url="http://127.0.0.1:9123/demo"' in client.get("/demo").text
+    story = client.post("/api/v1/stories", json={"url": "http://127.0.0.1:9123/demo"}).json()
+    assert story["comment_count"] == 11
+
+
+def test_demo_without_demo_story_uses_its_own_address(server):
+    assert 'data-rostra-url="http://testserver/demo"' in server.reader().get("/demo").text
+
+
+@pytest.mark.parametrize("name", ["embed.js", "count.js"])
+def test_bundles_are_served_with_validators(server, name):
+    client = server.reader()
+    first = client.get(f"/{name}")
+    assert first.status_code == 200
+    assert first.headers["content-type"].startswith("text/javascript")
+    assert first.content.startswith(b"/* Rostra reader widget")
+    again = client.get(f"/{name}", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+
+
+def test_listen_origin_may_embed_only_with_the_demo(make_server):
+    with_demo = make_server(demo=True, port=9124).reader()
+    assert with_demo.post("/api/v1/stories", json={"url": "http://127.0.0.1:9124/x"}).status_code == 201
+    without = make_server(demo=False, port=9125).reader()
+    assert without.post("/api/v1/stories", json={"url": "http://127.0.0.1:9125/x"}).status_code == 403
+    assert without.post("/api/v1/stories", json={"url": f"{ORIGIN}/x"}).status_code == 201
