@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from rostra import __version__
 from rostra.actions.moderation import ModerationEngine
-from rostra.api import abuse, accounts, comments, coral, docs, perspective, problems, reader_data, stories
+from rostra.api import abuse, accounts, comments, coral, docs, live, perspective, problems, reader_data, stories
 from rostra.api.deps import BROWSER_KEY_HEADER, check_origin
 from rostra.config import Settings
 from rostra.guards.addresses import install_access_log_address_redaction
@@ -51,7 +51,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     )
     app.state.runtime = runtime
     problems.install(app)
-    for router in (stories.router, comments.router, accounts.router, reader_data.router, abuse.router, docs.router,
+    for router in (stories.router, comments.router, live.router, accounts.router, reader_data.router, abuse.router, docs.router,
                    perspective.router, coral.router, pages.router):
         app.include_router(router)
 

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends, Response
 
 from rostra.actions import accounts as account_actions
 from rostra.actions import moderation as moderation_actions
+from rostra.actions import sso as sso_actions
 from rostra.actions.errors import NotFound
 from rostra.actions.identity import Viewer, WriteOrigin
 from rostra.api.deps import (
@@ -25,6 +26,7 @@ from rostra.api.schemas import (
     ModerationRequest,
     Session,
     SignInRequest,
+    SingleSignOnRequest,
 )
 
 router = APIRouter(prefix="/api/v1", route_class=JSONRoute, tags=["accounts"], responses=PROBLEM_RESPONSES)
@@ -54,6 +56,16 @@ def sign_in(request: SignInRequest, response: Response, reader: Viewer = Depends
     account_id = account_actions.sign_in(runtime.store, request.username, request.password)
     signed_in = Viewer(guest_key=reader.guest_key, account_id=account_id)
     runtime.defences.sanctions.enforce(signed_in)
+    set_session(response, runtime, signed_in)
+    return _session(runtime, signed_in)
+
+
+@router.post("/sso", response_model=Session)
+def sign_in_with_site(request: SingleSignOnRequest, response: Response, reader: Viewer = Depends(guard_write),
+                      runtime: Runtime = Depends(runtime)):
+    """Sign in with the site's own login: a JWT (HS256) the site signed with its `sso_secret`, naming
+    the reader (`sub`, `name`, optional `email`, `exp`). Forged or expired tokens answer 401."""
+    signed_in = sso_actions.sign_in_with_site_token(runtime, reader, request.story_id, request.token)
     set_session(response, runtime, signed_in)
     return _session(runtime, signed_in)
 

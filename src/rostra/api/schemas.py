@@ -99,6 +99,11 @@ class SignInRequest(RequestBody):
     password: Text
 
 
+class SingleSignOnRequest(RequestBody):
+    story_id: RowId = Field(description="the story whose page passes the token (its site checks it)")
+    token: Text = Field(max_length=4096, description="JWT signed with the site's sso_secret (HS256)")
+
+
 class ModerationRequest(RequestBody):
     status: Literal["pending", "approved", "rejected", "withheld"]
     note: Text | None = Field(None, max_length=1000)
