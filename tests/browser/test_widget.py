@@ -7,7 +7,7 @@ import re
 
 import httpx
 import pytest
-from conftest import save_screenshot
+from browser_support import save_screenshot
 from playwright.sync_api import expect
 from widget_support import WIDGET, host_page, seed_thread, watch_errors, widget_server
 
@@ -279,3 +279,77 @@ def test_french_catalogue_and_theme_override(live_server, page):
     expect(widget.get_by_role("button", name="Publier", exact=True)).to_be_visible()
     background = widget.locator("textarea").evaluate("e => getComputedStyle(e.parentElement).backgroundColor")
     assert background == "rgb(34, 38, 43)"
+
+
+def test_a_second_page_receives_new_comments_live(live_server, page, new_page):
+    reader = watch_errors(new_page())
+    host_page(reader, live_server, "/news/live")
+    expect(reader.locator(f"{WIDGET} .empty")).to_be_visible()
+    host_page(page, live_server, "/news/live")
+    widget = page.locator(WIDGET)
+    widget.get_by_label("Your name").fill("Grace")
+    for text in ("The first new comment", "The second new comment"):
+        widget.get_by_label("Your comment").fill(text)
+        widget.get_by_role("button", name="Post comment").click()
+        expect(comment(page, text)).to_be_visible()
+    banner = reader.locator(f"{WIDGET} .banner")
+    expect(banner).to_have_text("2 new comments — show")
+    expect(reader.locator(f"{WIDGET} [role=status]")).to_have_text("2 new comments")
+    expect(reader.locator(f"{WIDGET} h2")).to_have_text("2 comments")
+    banner.click()
+    expect(comment(reader, "The second new comment")).to_be_visible()
+
+    mine = comment(page, "The first new comment")
+    mine.locator(":scope > article").get_by_role("button", name="Reply").click()
+    mine.get_by_label("Your reply to Grace").fill("A live reply")
+    mine.get_by_role("button", name="Post reply").click()
+    expect(comment(reader, "The first new comment").locator(":scope > ol.replies")).to_contain_text("A live reply")
+
+    comment(reader, "The first new comment").locator(":scope > article .like").click()
+    expect(mine.locator(":scope > article .likes")).to_have_text("1")
+    held = "Now [hold] this"
+    widget.get_by_label("Your comment").fill(held)
+    widget.get_by_role("button", name="Post comment").click()
+    widget.get_by_role("button", name="Post anyway").click()
+    expect(comment(page, "Now [hold] this")).to_be_visible()
+    mine.locator(":scope > article").get_by_role("button", name="Delete").click()
+    mine.get_by_role("button", name="Yes, delete").click()
+    expect(comment(reader, "A live reply").locator("xpath=../../..")).to_contain_text("This comment was deleted.")
+    expect(reader.locator(WIDGET)).not_to_contain_text("Now [hold] this")
+    expect(page.locator(f"{WIDGET} h2")).to_have_text("2 comments")
+    expect(reader.locator(f"{WIDGET} h2")).to_have_text("2 comments")
+    assert reader.errors == [] and page.errors == []
+
+
+SSO_SECRET = "riverside-courier-sso-secret-0123456789"
+
+
+def test_a_site_token_signs_the_reader_in_and_a_forged_one_is_refused(live_server, page, new_page):
+    import time
+
+    import jwt
+
+    from rostra.actions.sites import update_site_settings
+
+    runtime = live_server.runtime
+    update_site_settings(runtime, runtime.default_site_id, {"sso_secret": SSO_SECRET}, "test")
+    claims = {"sub": "courier-reader-7", "name": "Maria Okafor", "exp": int(time.time()) + 600}
+    good = jwt.encode(claims, SSO_SECRET, algorithm="HS256")
+    host_page(page, live_server, "/news/sso", attributes=f'data-rostra-sso="{good}"')
+    widget = page.locator(WIDGET)
+    expect(widget.locator(".who")).to_contain_text("Commenting as Maria Okafor")
+    expect(widget.get_by_label("Your name")).to_have_count(0)
+    widget.get_by_label("Your comment").fill("Posted with my newspaper account")
+    widget.get_by_role("button", name="Post comment").click()
+    mine = comment(page, "Posted with my newspaper account")
+    expect(mine.locator(".author")).to_have_text("Maria Okafor")
+    expect(mine.locator(".badge")).to_have_text("member")
+
+    forger = watch_errors(new_page())
+    forged = jwt.encode({**claims, "sub": "someone-else"}, "a-guessed-secret-0123456789abcdef", algorithm="HS256")
+    host_page(forger, live_server, "/news/sso", attributes=f'data-rostra-sso="{forged}"')
+    theirs = forger.locator(WIDGET)
+    expect(theirs.locator(".composer > .error")).to_contain_text("Signing in with this site failed")
+    expect(theirs.locator(".composer > .error")).to_contain_text("not valid")
+    expect(theirs.get_by_label("Your name")).to_be_visible()  # still a guest
+    expect(theirs.locator(".who")).to_have_count(0)

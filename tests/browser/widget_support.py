@@ -11,7 +11,7 @@ from rostra.actions.stories import get_or_create_story
 from rostra.store.queries import utcnow
 from rostra.store.tables import authors, comments
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
+sys.path.append(str(Path(__file__).resolve().parents[1] / "server"))
 from server_support import FakeEngine  # noqa: E402
 
 WIDGET = "#rostra-thread"

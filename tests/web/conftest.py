@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 SERVER_TESTS = Path(__file__).resolve().parents[1] / "server"
-sys.path.insert(0, str(SERVER_TESTS))
+sys.path.append(str(SERVER_TESTS))
 _spec = importlib.util.spec_from_file_location("server_conftest", SERVER_TESTS / "conftest.py")
 _server = importlib.util.module_from_spec(_spec)
 sys.modules["server_conftest"] = _server

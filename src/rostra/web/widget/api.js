@@ -38,7 +38,6 @@ export function client(base) {
     base,
     story: (url, title) => request("POST", "/api/v1/stories", { url, title: title || undefined }),
     session: () => request("GET", "/api/v1/session"),
-    signIn: (username, password) => request("POST", "/api/v1/session", { username, password }),
     signOut: () => request("DELETE", "/api/v1/session"),
     sso: (storyId, token) => request("POST", "/api/v1/sso", { story_id: storyId, token }),
     page: (storyId, params) => request("GET", `/api/v1/stories/${storyId}/comments?${query(params)}`),

@@ -76,7 +76,7 @@ class Thread {
       try {
         return await this.api.sso(this.story.id, token);
       } catch (error) {
-        this.ssoError = error.message;
+        this.ssoError = this.t("ssoFailed", { detail: error.message });
       }
     }
     return this.api.session();
@@ -351,8 +351,9 @@ class Thread {
         textarea.value = "";
         backdrop.replaceChildren();
         nudge.hidden = true;
+        const counted = this.takeWaiting(comment.id) || this.comments.has(comment.id);
         this.placeNew(comment);
-        if (comment.status === "approved") this.updateCount(this.story.comment_count + 1);
+        if (comment.status === "approved" && !counted) this.updateCount(this.story.comment_count + 1);
         this.announce(comment.status === "approved" ? t("posted") : t("postedHeld"));
         if (parent) this.closeSlot(parent);
         this.comments.get(comment.id)?.article.focus();
@@ -498,10 +499,17 @@ class Thread {
     if (!window.EventSource) return;
     const source = new EventSource(this.api.eventsUrl(this.story.id), { withCredentials: true });
     const on = (kind, handle) => source.addEventListener(kind, (message) => handle(JSON.parse(message.data)));
-    on("comment.created", (comment) => this.arrived(comment));
-    on("comment.status", (comment) => (comment.status === "approved" ? this.arrived(comment) : this.withdrawn(comment)));
-    on("comment.edited", (comment) => this.replace(comment));
-    on("comment.deleted", (comment) => this.replace({ ...comment, status: "deleted", body_html: "", author: null }));
+    for (const kind of ["comment.created", "comment.edited", "comment.status"]) {
+      on(kind, (comment) => (comment.status === "approved" ? this.arrived(comment) : this.withdrawn(comment)));
+    }
+    on("comment.deleted", ({ comment_id }) => {
+      this.takeWaiting(comment_id);
+      const entry = this.comments.get(comment_id);
+      if (entry && entry.data.status !== "deleted") {
+        if (entry.data.status === "approved") this.updateCount(this.story.comment_count - 1);
+        this.replace({ id: comment_id, status: "deleted", body_html: "", author: null });
+      }
+    });
     on("reaction.changed", ({ comment_id, reaction_count }) => {
       const entry = this.comments.get(comment_id);
       if (entry && entry.data.reaction_count !== reaction_count) {
@@ -513,32 +521,50 @@ class Thread {
     setInterval(() => this.refreshTimes(), TIME_REFRESH_MS);
   }
 
-  arrived(comment) {
-    if (comment.status !== "approved" || this.comments.has(comment.id) && this.comments.get(comment.id).data.status === "approved") return;
-    if (this.comments.has(comment.id)) {
+  // An approved comment from the stream: an edit of one shown, or a new one (a reply goes under its
+  // parent at once; a top-level one waits behind "N new comments — show").
+  arrived(event) {
+    const { own, ...comment } = event; // the stream speaks to everyone: whether it is ours stays as we know it
+    const entry = this.comments.get(comment.id);
+    if (entry) {
+      if (entry.data.status !== "approved") this.updateCount(this.story.comment_count + 1);
       this.replace(comment);
       return;
     }
+    if (this.waiting.some((waiting) => waiting.id === comment.id)) return;
     this.updateCount(this.story.comment_count + 1);
     if (comment.parent_id) {
       this.placeNew(comment, true);
       this.announce(this.t("announceNew", { count: 1 }));
       return;
     }
-    if (this.waiting.some((waiting) => waiting.id === comment.id)) return;
     this.waiting.push(comment);
     this.banner.textContent = this.t("newComments", { count: this.waiting.length });
     this.banner.hidden = false;
     this.announce(this.t("announceNew", { count: this.waiting.length }));
   }
 
-  withdrawn(comment) {
-    const entry = this.comments.get(comment.id);
-    if (entry && !entry.data.own) {
+  // A comment no longer approved (held after an edit, withheld by a moderator): gone from others' pages.
+  withdrawn({ id, status }) {
+    this.takeWaiting(id);
+    const entry = this.comments.get(id);
+    if (!entry || entry.data.status !== "approved") return;
+    this.updateCount(this.story.comment_count - 1);
+    if (entry.data.own) this.replace({ id, status });
+    else {
       entry.element.remove();
-      this.comments.delete(comment.id);
-      this.updateCount(this.story.comment_count - 1);
+      this.comments.delete(id);
     }
+  }
+
+  // Our own post may reach us through the stream before its answer does: take it back from there.
+  takeWaiting(id) {
+    const before = this.waiting.length;
+    this.waiting = this.waiting.filter((comment) => comment.id !== id);
+    if (this.waiting.length === before) return false;
+    this.banner.textContent = this.t("newComments", { count: this.waiting.length });
+    this.banner.hidden = !this.waiting.length;
+    return true;
   }
 
   showWaiting() {
