@@ -3,6 +3,7 @@ exactly as a news site would, and `/embed.js` / `/count.js` are the built widget
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
 from functools import cache
@@ -27,19 +28,22 @@ templates = Environment(loader=PackageLoader("rostra.web", "templates"), autoesc
 
 
 @cache
-def bundle(name: str) -> tuple[bytes, str]:
-    """A built widget file and its ETag, read from the package once."""
+def bundle(name: str) -> tuple[bytes, bytes, str]:
+    """A built widget file, gzipped once too (a third of the bytes), and its ETag; read once."""
     content = files("rostra.web").joinpath("static", name).read_bytes()
-    return content, '"' + hashlib.sha256(content).hexdigest()[:16] + '"'
+    return content, gzip.compress(content, 9, mtime=0), '"' + hashlib.sha256(content).hexdigest()[:16] + '"'
 
 
 def _script(name: str):
     def serve(request: Request) -> Response:
-        content, etag = bundle(name)
+        content, zipped, etag = bundle(name)
         headers = {"ETag": etag, "Cache-Control": f"public, max-age={BUNDLE_MAX_AGE}",
-                   "Access-Control-Allow-Origin": "*"}
+                   "Access-Control-Allow-Origin": "*", "Vary": "Accept-Encoding"}
         if request.headers.get("if-none-match") == etag:
             return Response(status_code=304, headers=headers)
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            content = zipped
+            headers["Content-Encoding"] = "gzip"
         return Response(content, media_type="text/javascript; charset=utf-8", headers=headers)
 
     return serve
