@@ -51,8 +51,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     )
     app.state.runtime = runtime
     problems.install(app)
-    for router in (stories.router, comments.router, live.router, accounts.router, reader_data.router, abuse.router, docs.router,
-                   perspective.router, coral.router, pages.router):
+    for router in (stories.router, comments.router, live.router, accounts.router, reader_data.router, abuse.router,
+                   docs.router, perspective.router, coral.router, pages.router):
         app.include_router(router)
 
     @app.get("/api/v1/health", tags=["service"])

@@ -7,7 +7,7 @@ import re
 
 import httpx
 import pytest
-from browser_support import save_screenshot
+from browser_support import ARTIFACTS, save_screenshot
 from playwright.sync_api import expect
 from widget_support import WIDGET, host_page, seed_thread, watch_errors, widget_server
 
@@ -45,6 +45,8 @@ def test_demo_page_renders_the_thread(live_server, new_page):
         expect(comment(page, "Students at Northgate College")).to_be_visible()  # a reply kept under it
         expect(page.locator(f"{WIDGET} time").first).to_have_attribute("title", re.compile(r"\d{4}"))
         save_screenshot(page, f"demo-{scheme}")
+        ARTIFACTS.mkdir(exist_ok=True)  # the widget alone, as docs/widget-*.png shows it
+        page.locator(WIDGET).screenshot(path=str(ARTIFACTS / f"widget-{scheme}.png"))
         assert page.errors == []
 
 
