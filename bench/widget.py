@@ -41,11 +41,15 @@ REPO = Path(__file__).resolve().parent.parent
 STATIC = REPO / "src" / "rostra" / "web" / "static"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessRespectPreflightResults"]
 THREAD_SIZES = (1_000, 10_000)
 REPLY_SHARE = 0.2
 FIRST_COMMENT_TIMEOUT_MS = 180_000  # Isso draws a 10,000-comment thread whole before anything shows
 ISSO_PAGE_ORIGIN = "http://127.0.0.1:1"  # the origin bench/server.py configures as Isso's site
+# Chromium refuses a public origin's requests to 127.0.0.1 (Private Network Access), so the article
+# pages are served from loopback origins too; Rostra's stories keep their news.example URLs.
+ROSTRA_PAGE_ORIGIN = "http://127.0.0.1:2"
 ROSTRA_FIRST_COMMENT = ("() => { const root = document.querySelector('#rostra-thread')?.shadowRoot;"
                         " return root && root.querySelector('li.comment') && performance.now(); }")
 ISSO_FIRST_COMMENT = "() => document.querySelector('#isso-thread .isso-comment') && performance.now()"
@@ -77,9 +81,9 @@ class Paint:
 
 
 def rostra_page(port: int, story: str) -> tuple[str, str]:
-    url = f"{SITE_ORIGIN}/bench/{story}"
+    url = f"{ROSTRA_PAGE_ORIGIN}/bench/{story}"
     return url, (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{story}</title></head>'
-                 f'<body><h1>{story}</h1><div id="rostra-thread" data-rostra-url="{url}"></div>'
+                 f'<body><h1>{story}</h1><div id="rostra-thread" data-rostra-url="{SITE_ORIGIN}/bench/{story}"></div>'
                  f'<script src="http://127.0.0.1:{port}/embed.js" async></script></body></html>')
 
 
@@ -141,26 +145,26 @@ def main() -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     LOGS.mkdir(parents=True, exist_ok=True)
     stories, planned = plan()
-    targets = [("Rostra", RostraTarget(1, postgres=False), rostra_page, ROSTRA_FIRST_COMMENT)]
+    rostra = RostraTarget(1, postgres=False)
+    rostra.env["ROSTRA_ALLOWED_ORIGINS"] = f"{SITE_ORIGIN},{ROSTRA_PAGE_ORIGIN}"
+    targets = [("Rostra", rostra, rostra_page, ROSTRA_FIRST_COMMENT)]
     if not args.no_isso:
         venv, version = ensure_isso_venv()
         targets.append((f"Isso {version}", IssoTarget(1, venv), isso_page, ISSO_FIRST_COMMENT))
     rows = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    for label, target, make_page, first_comment in targets:
+        target.create(stories, planned)
+        target.start(LOGS / f"{target.server}.log")  # before Playwright, whose loop owns this thread
         try:
-            for label, target, make_page, first_comment in targets:
-                target.create(stories, planned)
-                target.start(LOGS / f"{target.server}.log")
-                try:
-                    for story, size in zip(stories, THREAD_SIZES):
-                        paint = measure(browser, make_page, target.process.port, story, first_comment, args.runs)
-                        rows.append((label, size, paint))
-                finally:
-                    target.process.stop()
-                    target.destroy()
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+                for story, size in zip(stories, THREAD_SIZES):
+                    paint = measure(browser, make_page, target.process.port, story, first_comment, args.runs)
+                    rows.append((label, size, paint))
+                browser.close()
         finally:
-            browser.close()
+            target.process.stop()
+            target.destroy()
     print(f"\nfirst paint, headless Chromium, empty cache, median of {args.runs} loads\n")
     print("| widget | comments in story | requests | bytes transferred | first comment drawn |\n|---|---|---|---|---|")
     for label, size, paint in rows:
