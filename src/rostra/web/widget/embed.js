@@ -527,7 +527,11 @@ class Thread {
     const { own, ...comment } = event; // the stream speaks to everyone: whether it is ours stays as we know it
     const entry = this.comments.get(comment.id);
     if (entry) {
-      if (entry.data.status !== "approved") this.updateCount(this.story.comment_count + 1);
+      const known = entry.data;
+      if (known.status === "approved" && known.body_html === comment.body_html && known.edited_at === comment.edited_at) {
+        return; // our own post coming back: already drawn (redrawing would lose what the reader is doing)
+      }
+      if (known.status !== "approved") this.updateCount(this.story.comment_count + 1);
       this.replace(comment);
       return;
     }
