@@ -94,6 +94,23 @@ def _postgres_schema() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def empty_postgres_url() -> Iterator[str]:
+    """A PostgreSQL URL on a new, empty schema (nothing migrated), dropped after the test."""
+    if not POSTGRES_URL:
+        unavailable("PostgreSQL (ROSTRA_TEST_POSTGRES_URL)")
+    schema = f"rostra_empty_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield postgres_url_for(schema)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 @dataclass(frozen=True)
 class Database:
     """One test's empty, migrated database."""

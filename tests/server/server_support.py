@@ -58,6 +58,25 @@ def listing(client, story_id: int, **params) -> dict:
     return response.json()
 
 
+MAX_PAGES = 1000
+
+
+def pages(client, story_id: int, **params):
+    """Every page of a listing, following `next_cursor`; a cursor that comes back (a listing that
+    would repeat forever) fails the test instead of hanging it."""
+    seen_cursors: set[str] = set()
+    cursor = None
+    for _ in range(MAX_PAGES):
+        page = listing(client, story_id, **({**params, "cursor": cursor} if cursor else params))
+        yield page
+        cursor = page["next_cursor"]
+        if not cursor:
+            return
+        assert cursor not in seen_cursors, "the listing handed out the same cursor twice"
+        seen_cursors.add(cursor)
+    raise AssertionError(f"the listing did not end within {MAX_PAGES} pages")
+
+
 def find_comment(items: list[dict], comment_id: int) -> dict | None:
     """The comment with this id anywhere in a nested listing."""
     for item in items:

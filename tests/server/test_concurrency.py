@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from server_support import ORIGIN, listing, make_settings, post
+from server_support import ORIGIN, listing, make_settings, pages, post
 
 from rostra.actions.setup import prepare
 
@@ -116,13 +116,7 @@ def test_concurrent_creates_across_two_worker_processes(two_workers):
             answers = [answer for batch in pool.map(write, range(len(readers))) for answer in batch]
         _check_answers(answers)
         acknowledged = {answer["id"] for _, _, answer in answers}
-        seen, cursor = set(), None
-        while True:
-            page = listing(readers[0], story["id"], **({"cursor": cursor} if cursor else {"limit": 50}))
-            seen |= {item["id"] for item in page["items"]}
-            cursor = page["next_cursor"]
-            if not cursor:
-                break
+        seen = {item["id"] for page in pages(readers[0], story["id"], limit=50) for item in page["items"]}
         assert seen == acknowledged
         for reader_index, _, answer in answers[::8]:
             owner, other = readers[reader_index], readers[(reader_index + 1) % len(readers)]

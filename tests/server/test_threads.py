@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from server_support import find_comment, listing, post
+from server_support import find_comment, listing, pages, post
 from sqlalchemy import insert, update
 
 from rostra.actions.comments import MAX_COMMENTS_PER_ANSWER
@@ -65,8 +65,13 @@ def _walk(client, story_id: int, **params) -> tuple[list[int], int]:
     seen: list[int] = []
     pending = [dict(params)]
     requests = 0
+    followed: set[str] = set()
     while pending:
-        page = listing(client, story_id, **pending.pop())
+        asked = pending.pop()
+        if "cursor" in asked:
+            assert asked["cursor"] not in followed, "a cursor came back: the walk would never end"
+            followed.add(asked["cursor"])
+        page = listing(client, story_id, **asked)
         requests += 1
         assert len(page["items"]) <= params.get("limit", 20)
         stack = list(page["items"])
@@ -118,14 +123,7 @@ def test_sort_orders(server, client, story):
             connection.execute(update(comments).where(comments.c.id == comment_id).values(reaction_count=count))
 
     def order(sort: str) -> list[int]:
-        seen, cursor = [], None
-        while True:
-            params = {"sort": sort, "limit": 4}
-            page = listing(client, story["id"], **({"cursor": cursor} if cursor else params))
-            seen += [item["id"] for item in page["items"]]
-            cursor = page["next_cursor"]
-            if not cursor:
-                return seen
+        return [item["id"] for page in pages(client, story["id"], sort=sort, limit=4) for item in page["items"]]
 
     assert order("newest") == ids[::-1]
     assert order("oldest") == ids
