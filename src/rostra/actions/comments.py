@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 
 from rostra.actions.errors import (
     EditWindowClosed,
@@ -20,6 +21,7 @@ from rostra.actions.errors import (
     NotFound,
     StoryClosed,
 )
+from rostra.actions.idempotency import remember, stored_comment_id
 from rostra.actions.identity import Viewer, ensure_author_row, find_author_id
 from rostra.actions.moderation import (
     ENGINE_ACTOR,
@@ -199,10 +201,16 @@ def post_comment(
     actor: str = ENGINE_ACTOR,
     engine: ModerationEngine | None = None,
     screening: Screening | None = None,
+    idempotency_key: str | None = None,
 ) -> dict:
     """Store a new comment with the engine's verdict (the story's site's engine unless `engine` is
     given), reviewed by the abuse defences (`screening`, see rostra.actions.screening); the answer
-    describes exactly this comment."""
+    describes exactly this comment. With an `idempotency_key` this reader used within the last day,
+    nothing is created and the answer describes the comment that key created."""
+    if idempotency_key is not None:
+        earlier = _comment_of_key(runtime, viewer, idempotency_key)
+        if earlier is not None:
+            return earlier
     story, site, text, comment_input = _moderation_input(runtime, viewer, story_id, parent_id, body)
     author_name, author_email = _clean_author(author_name, author_email, site)
     html = render_comment(text)
@@ -230,6 +238,8 @@ def post_comment(
             **columns,
         }
         comment_id = insert_returning_id(connection, comments, values)
+        if idempotency_key is not None:
+            remember(connection, viewer, idempotency_key, comment_id)
         log_status(
             connection,
             comment_id,
@@ -252,8 +262,26 @@ def post_comment(
                           payload={"comment": _public(row)})
         return row
 
-    row = runtime.store.run_write(insert_comment)
+    try:
+        row = runtime.store.run_write(insert_comment)
+    except IntegrityError:
+        # A retry with the same key committed first: its comment is this request's answer.
+        earlier = _comment_of_key(runtime, viewer, idempotency_key) if idempotency_key is not None else None
+        if earlier is None:
+            raise
+        return earlier
     return comment_json(row, row.author_id, site.edit_window_seconds, own_view=True)
+
+
+def _comment_of_key(runtime: Runtime, viewer: Viewer, key: str) -> dict | None:
+    """The author's view of the comment this reader's key created, if it did within a day."""
+    with runtime.store.read() as connection:
+        comment_id = stored_comment_id(connection, viewer, key)
+        row = get_comment(connection, comment_id) if comment_id is not None else None
+        story = get_story(connection, row.story_id) if row is not None else None
+    if row is None:
+        return None
+    return comment_json(row, row.author_id, runtime.site(story.site_id).edit_window_seconds, own_view=True)
 
 
 def _own_comment(connection, viewer: Viewer, comment_id: int):

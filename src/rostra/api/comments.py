@@ -2,16 +2,26 @@
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Response
 
 from rostra.actions import comments as comment_actions
+from rostra.actions import idempotency
 from rostra.actions import reactions as reaction_actions
 from rostra.actions import reports as report_actions
 from rostra.actions.identity import Viewer, WriteOrigin
 from rostra.actions.screening import Screening, WriteSignals, burst_detected
 from rostra.store.tables import MAX_ID
 from rostra.vocabulary import MAX_DEPTH, MAX_REPLIES_PER_COMMENT
-from rostra.api.deps import Runtime, answer, guard_write, restore_session, runtime, viewer, write_origin
+from rostra.api.deps import (
+    Runtime,
+    answer,
+    guard_write,
+    restore_session,
+    runtime,
+    set_session,
+    viewer,
+    write_origin,
+)
 from rostra.api.routing import JSONRoute
 from rostra.api.schemas import (
     PROBLEM_RESPONSES,
@@ -71,6 +81,9 @@ def post_comment(
     reader: Viewer = Depends(guard_write),
     origin: WriteOrigin = Depends(write_origin),
     runtime: Runtime = Depends(runtime),
+    idempotency_key: str | None = Header(
+        None, alias=idempotency.HEADER, description="a random key (a UUID) per comment: a retry with the same "
+        "key within a day answers with the comment it created instead of posting it twice"),
 ):
     """Post a comment or a reply. Answered once committed; `status` says whether it is visible yet
     (approved) or waits for a moderator (pending)."""
@@ -84,6 +97,10 @@ def post_comment(
         burst=burst_detected(runtime.limiter, origin, reader.rate_limit_key),
         sanction=sanction,
     )
+    key = idempotency.checked_key(idempotency_key)
+    if key is not None and reader.is_new:
+        reader = idempotency.viewer_for_key(reader, key, runtime.signer.secret_key)
+        set_session(response, runtime, reader)
     comment = comment_actions.post_comment(
         runtime,
         reader,
@@ -93,6 +110,7 @@ def post_comment(
         author_name=request.author_name,
         author_email=request.author_email,
         screening=Screening(signals, runtime.defences),
+        idempotency_key=key,
     )
     return answer(Comment, comment, response, status_code=201)
 

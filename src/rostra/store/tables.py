@@ -310,3 +310,13 @@ link_domains = Table(
     Column("domain", String(253), primary_key=True),
     _when("first_seen_at"),
 )
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("owner", String(100), primary_key=True),  # the author: "account:<id>" or "guest:<key>"
+    Column("key", String(128), primary_key=True),
+    Column("comment_id", Integer, ForeignKey("comments.id"), nullable=False),
+    _when("created_at"),
+    Index(None, "created_at"),
+)
