@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from server_support import ORIGIN, post
 
 
@@ -93,3 +94,20 @@ def test_counts_for_many_urls_in_one_call(client):
     assert counts["https://unknown.example/x"] == 0
     too_many = client.post("/api/v1/counts", json={"urls": [f"{ORIGIN}/{n}" for n in range(101)]})
     assert too_many.status_code == 422 and too_many.json()["field"] == "urls"
+
+
+@pytest.mark.parametrize(("spellings", "stored"), [
+    (["/news/é", "/news/%C3%A9", "/news/%c3%a9"], "/news/%C3%A9"),
+    (['/news/<b>"x"', "/news/%3Cb%3E%22x%22"], "/news/%3Cb%3E%22x%22"),
+    (["/news/%7Euser", "/news/~user"], "/news/~user"),
+    (["/news/a b", "/news/a%20b"], "/news/a%20b"),
+    (["/news/100%", "/news/100%25"], "/news/100%25"),
+    (["/news/a%2Fb"], "/news/a%2Fb"),
+])
+def test_story_paths_are_stored_escaped_in_one_spelling(client, spellings, stored):
+    answers = [client.post("/api/v1/stories", json={"url": f"{ORIGIN}{path}"}) for path in spellings]
+    assert [answer.status_code for answer in answers] == [201] + [200] * (len(spellings) - 1), answers[0].text
+    assert {answer.json()["id"] for answer in answers} == {answers[0].json()["id"]}
+    assert answers[0].json()["url"] == f"{ORIGIN}{stored}"
+    counts = client.post("/api/v1/counts", json={"urls": [f"{ORIGIN}{path}" for path in spellings]}).json()["counts"]
+    assert set(counts.values()) == {0} and len(counts) == len(spellings)

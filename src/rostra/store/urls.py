@@ -1,10 +1,17 @@
 """Canonical story URLs and bare origins, so one article never gets two threads."""
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+import re
+import string
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
 MAX_URL_CHARS = 2000
+# RFC 3986: characters a path may hold as they are; every other one is percent-encoded.
+UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
+PATH_SAFE = "/!$&'()*+,;=:@-._~"
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 class BadURL(ValueError):
@@ -36,6 +43,16 @@ def normalize_origin(url: str) -> str:
     return f"{scheme}://{host}"
 
 
+def escaped_path(path: str) -> str:
+    """The path in one spelling, so `/é`, `/%C3%A9` and `/%c3%a9` are one story: escapes of
+    unreserved characters decoded, other escapes in upper case, every character a path may not hold
+    as it is (non-ASCII, spaces, quotes, angle brackets) percent-encoded as UTF-8."""
+    path = _LONE_PERCENT.sub("%25", path)
+    path = _ESCAPE.sub(lambda match: chr(int(match[1], 16)) if chr(int(match[1], 16)) in UNRESERVED
+                       else f"%{match[1].upper()}", path)
+    return quote(path, safe=PATH_SAFE + "%")
+
+
 def canonical_url(url: str) -> str:
     """The story's key: its origin and path, with tracking parameters and the fragment removed."""
     parts, _ = _split(url)
@@ -44,7 +61,7 @@ def canonical_url(url: str) -> str:
         for key, value in parse_qsl(parts.query, keep_blank_values=True)
         if not key.lower().startswith(TRACKING_PARAMETERS)
     ]
-    canonical = normalize_origin(url) + urlunsplit(("", "", parts.path or "/", urlencode(query), ""))
+    canonical = normalize_origin(url) + urlunsplit(("", "", escaped_path(parts.path or "/"), urlencode(query), ""))
     if len(canonical) > MAX_URL_CHARS:
         raise BadURL("is longer than 2000 characters once its query is encoded")
     return canonical
