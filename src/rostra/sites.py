@@ -59,6 +59,9 @@ class SiteConfig(BaseModel):
                                  "through before the rest are held as a spam wave")
     wave_window_minutes: int = Field(60, ge=1, le=7 * 24 * 60,
                                      description="how far back a new comment is compared for near-copies")
+    stories_registered_by_site: bool = Field(
+        False, description="comments open only on stories the site's own server registered (POST "
+        "/api/v1/stories with an API key); readers' pages cannot create stories")
     sso_secret: str | None = Field(None, min_length=16, max_length=500,
                                    description="HS256 secret of the site's own reader sign-in (SSO)")
 

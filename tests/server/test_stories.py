@@ -111,3 +111,57 @@ def test_story_paths_are_stored_escaped_in_one_spelling(client, spellings, store
     assert answers[0].json()["url"] == f"{ORIGIN}{stored}"
     counts = client.post("/api/v1/counts", json={"urls": [f"{ORIGIN}{path}" for path in spellings]}).json()["counts"]
     assert set(counts.values()) == {0} and len(counts) == len(spellings)
+
+
+def _story_row(server, story_id: int):
+    from sqlalchemy import select
+
+    from rostra.store.tables import stories
+
+    with server.store.read() as connection:
+        return connection.execute(select(stories.c.title, stories.c.text).where(stories.c.id == story_id)).one()
+
+
+def test_a_reader_cannot_fix_a_storys_title_or_text_but_the_site_and_moderators_can(server, client, story):
+    again = client.post("/api/v1/stories", json={"url": story["url"], "title": "Pwned", "text": "casino casino"})
+    assert again.status_code == 200 and again.json()["title"] == "Council budget"
+    assert tuple(_story_row(server, story["id"])) == ("Council budget", "")
+
+    from rostra.actions import apikeys
+
+    key = apikeys.create_key(server.store, "news-cms").secret
+    site = server.reader().post("/api/v1/stories", headers={"X-Api-Key": key},
+                                json={"url": story["url"], "title": "Council budget, revised", "text": "The council..."})
+    assert site.status_code == 200 and site.json()["title"] == "Council budget, revised"
+    assert tuple(_story_row(server, story["id"])) == ("Council budget, revised", "The council...")
+    forged = server.reader().post("/api/v1/stories", headers={"X-Api-Key": "not-a-key"},
+                                  json={"url": story["url"], "title": "Pwned"})
+    assert forged.status_code == 403 and forged.json()["field"] == "X-Api-Key"
+
+    moderator = server.reader()
+    moderator.post("/api/v1/accounts", json={"username": "mod", "password": "correct horse"})
+    from rostra.actions.accounts import set_role
+
+    set_role(server.store, "mod", "moderator")
+    patched = moderator.patch(f"/api/v1/stories/{story['id']}", json={"title": "Budget 2027", "text": "New text"})
+    assert patched.status_code == 200 and patched.json()["title"] == "Budget 2027" and not patched.json()["closed"]
+    assert tuple(_story_row(server, story["id"])) == ("Budget 2027", "New text")
+    assert client.patch(f"/api/v1/stories/{story['id']}", json={"title": "x"}).status_code == 401
+
+
+def test_a_site_may_open_comments_only_on_stories_its_server_registered(server, client):
+    from rostra.actions import apikeys
+    from rostra.actions.sites import update_site_settings
+
+    site_id = server.runtime.site_for_origin(ORIGIN)
+    update_site_settings(server.runtime, site_id, {"stories_registered_by_site": True}, actor="moderator:ada")
+    refused = client.post("/api/v1/stories", json={"url": f"{ORIGIN}/news/unregistered", "title": "Anything"})
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["type"] == "urn:rostra:problem:story-not-registered"
+    key = apikeys.create_key(server.store, "news-cms").secret
+    registered = server.reader().post("/api/v1/stories", headers={"X-Api-Key": key},
+                                      json={"url": f"{ORIGIN}/news/registered", "title": "Registered"})
+    assert registered.status_code == 201
+    found = client.post("/api/v1/stories", json={"url": f"{ORIGIN}/news/registered", "title": "Other"})
+    assert found.status_code == 200 and found.json()["title"] == "Registered"
+    assert post(client, found.json()["id"], "comments open here").status_code == 201

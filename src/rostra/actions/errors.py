@@ -63,6 +63,12 @@ class DecisionFinal(ActionError):
     title = "Moderator decision is final"
 
 
+class StoryNotRegistered(ActionError):
+    status = 403
+    slug = "story-not-registered"
+    title = "Story not registered by its site"
+
+
 class Conflict(ActionError):
     status = 409
     slug = "conflict"

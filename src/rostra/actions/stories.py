@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import Connection, select, update
 
-from rostra.actions.errors import InvalidInput, NotFound, OriginNotAllowed
+from rostra.actions.errors import InvalidInput, NotFound, OriginNotAllowed, StoryNotRegistered
 from rostra.store import Store
 from rostra.store.queries import approved_counts, as_utc, get_story, insert_ignoring_duplicates, utcnow
 from rostra.store.tables import site_origins, stories
@@ -40,26 +42,39 @@ def _site_for(connection: Connection, url: str) -> int:
     return site_id
 
 
-def get_or_create_story(store: Store, url: str, title: str | None, text: str | None) -> tuple[dict, bool]:
-    """The story for this article URL, created on first sight; its title is set by whoever comes first."""
+def _checked_title(title: str | None, text: str | None) -> None:
+    if title is not None and len(title) > MAX_TITLE_CHARS:
+        raise InvalidInput(f"at most {MAX_TITLE_CHARS} characters", field="title")
+    if text is not None and len(text) > MAX_STORY_TEXT_CHARS:
+        raise InvalidInput(f"at most {MAX_STORY_TEXT_CHARS} characters", field="text")
+
+
+def get_or_create_story(store: Store, url: str, title: str | None, text: str | None, *, from_site: bool = True,
+                        registration_required: Callable[[int], bool] = lambda site_id: False) -> tuple[dict, bool]:
+    """The story for this article URL, created on first sight. A reader's page (`from_site=False`)
+    only names the title and text of a story it creates, and creates none on a site whose stories
+    its server registers (`registration_required(site_id)`); the site's own server (an API key)
+    also corrects the title and text of a story that exists."""
     try:
         canonical = canonical_url(url)
     except BadURL as error:
         raise InvalidInput(str(error), field="url") from None
-    title = (title or "").strip() or canonical
-    if len(title) > MAX_TITLE_CHARS:
-        raise InvalidInput(f"at most {MAX_TITLE_CHARS} characters", field="title")
-    if text is not None and len(text) > MAX_STORY_TEXT_CHARS:
-        raise InvalidInput(f"at most {MAX_STORY_TEXT_CHARS} characters", field="text")
+    title = (title or "").strip() or None
+    _checked_title(title, text)
     with store.read() as connection:
         row = connection.execute(select(stories).where(stories.c.url == canonical)).first()
-        if row is not None:
+    if row is not None:
+        if from_site and (title is not None or text is not None):
+            return change_story(store, row.id, title=title, text=text), False
+        with store.read() as connection:
             return story_json(row, approved_counts(connection, [row.id]).get(row.id, 0)), False
 
     def create(connection) -> tuple[dict, bool]:
         site_id = _site_for(connection, canonical)
-        values = {"site_id": site_id, "url": canonical, "title": title, "text": text or "", "closed": False,
-                  "created_at": utcnow()}
+        if not from_site and registration_required(site_id):
+            raise StoryNotRegistered("this site opens comments only on stories its server registered", field="url")
+        values = {"site_id": site_id, "url": canonical, "title": title or canonical, "text": text or "",
+                  "closed": False, "created_at": utcnow()}
         created = insert_ignoring_duplicates(connection, stories, values, keys=["url"])
         row = connection.execute(select(stories).where(stories.c.url == canonical)).one()
         return story_json(row, approved_counts(connection, [row.id]).get(row.id, 0)), created
@@ -77,9 +92,21 @@ def read_story(store: Store, story_id: int) -> dict:
 
 def set_story_closed(store: Store, story_id: int, closed: bool) -> dict:
     """Open or close a story for new comments and edits."""
+    return change_story(store, story_id, closed=closed)
+
+
+def change_story(store: Store, story_id: int, closed: bool | None = None, title: str | None = None,
+                 text: str | None = None) -> dict:
+    """A moderator's or the site's change to a story: open or close it, correct its title or text
+    (which off-topic scoring reads)."""
+    _checked_title(title, text)
+    changes = {name: value for name, value in (("closed", closed), ("title", title), ("text", text))
+               if value is not None}
     with store.write() as connection:
-        if not connection.execute(update(stories).where(stories.c.id == story_id).values(closed=closed)).rowcount:
+        if connection.execute(select(stories.c.id).where(stories.c.id == story_id)).first() is None:
             raise NotFound(f"no story {story_id}", field="story_id")
+        if changes:
+            connection.execute(update(stories).where(stories.c.id == story_id).values(**changes))
     return read_story(store, story_id)
 
 

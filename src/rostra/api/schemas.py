@@ -37,12 +37,15 @@ class RequestBody(BaseModel):
 
 class StoryRequest(RequestBody):
     url: Text = Field(description="the article's URL; its origin must be one of the site's allowed origins")
-    title: Text | None = Field(None, description="the article's title, kept from the first request")
-    text: Text | None = Field(None, description="the article's text, used to judge off-topic comments")
+    title: Text | None = Field(None, description="the article's title: set by the request that creates the story, "
+                               "corrected later only by the site's server (API key) or a moderator")
+    text: Text | None = Field(None, description="the article's text, used to judge off-topic comments (as title)")
 
 
 class StoryPatch(RequestBody):
-    closed: bool = Field(description="true closes the story for new comments and edits")
+    closed: bool | None = Field(None, description="true closes the story for new comments and edits")
+    title: Text | None = Field(None, description="the article's title, corrected")
+    text: Text | None = Field(None, description="the article's text, corrected (off-topic scoring reads it)")
 
 
 class CommentRequest(RequestBody):
