@@ -165,3 +165,16 @@ def test_a_site_may_open_comments_only_on_stories_its_server_registered(server, 
     found = client.post("/api/v1/stories", json={"url": f"{ORIGIN}/news/registered", "title": "Other"})
     assert found.status_code == 200 and found.json()["title"] == "Registered"
     assert post(client, found.json()["id"], "comments open here").status_code == 201
+
+
+def test_a_page_of_one_site_cannot_open_stories_on_another(server, client):
+    from rostra.actions.sites import ensure_site
+
+    ensure_site(server.store, "other", ["https://other.example"])
+    server.runtime.forget_site(1)
+    from_other = server.reader(origin="https://other.example")
+    refused = from_other.post("/api/v1/stories", json={"url": f"{ORIGIN}/news/theirs", "title": "Not yours"})
+    assert refused.status_code == 403 and refused.json()["field"] == "url", refused.text
+    own = from_other.post("/api/v1/stories", json={"url": "https://other.example/a", "title": "Mine"})
+    assert own.status_code == 201
+    assert server.reader(origin=ORIGIN).post("/api/v1/stories", json={"url": f"{ORIGIN}/news/ours"}).status_code == 201

@@ -50,11 +50,13 @@ def _checked_title(title: str | None, text: str | None) -> None:
 
 
 def get_or_create_story(store: Store, url: str, title: str | None, text: str | None, *, from_site: bool = True,
-                        registration_required: Callable[[int], bool] = lambda site_id: False) -> tuple[dict, bool]:
+                        registration_required: Callable[[int], bool] = lambda site_id: False,
+                        page_site: int | None = None) -> tuple[dict, bool]:
     """The story for this article URL, created on first sight. A reader's page (`from_site=False`)
     only names the title and text of a story it creates, and creates none on a site whose stories
-    its server registers (`registration_required(site_id)`); the site's own server (an API key)
-    also corrects the title and text of a story that exists."""
+    its server registers (`registration_required(site_id)`), nor on another site than the page's own
+    (`page_site`, from its Origin); the site's own server (an API key) also corrects the title and
+    text of a story that exists."""
     try:
         canonical = canonical_url(url)
     except BadURL as error:
@@ -71,6 +73,8 @@ def get_or_create_story(store: Store, url: str, title: str | None, text: str | N
 
     def create(connection) -> tuple[dict, bool]:
         site_id = _site_for(connection, canonical)
+        if page_site is not None and page_site != site_id:
+            raise OriginNotAllowed("a page of one site cannot open a story on another site's URL", field="url")
         if not from_site and registration_required(site_id):
             raise StoryNotRegistered("this site opens comments only on stories its server registered", field="url")
         values = {"site_id": site_id, "url": canonical, "title": title or canonical, "text": text or "",

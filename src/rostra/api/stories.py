@@ -1,6 +1,6 @@
 """Story routes: get-or-create by URL, read, open/close, and counts for many URLs."""
 
-from fastapi import APIRouter, Depends, Header, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 
 from rostra.actions import stories as story_actions
 from rostra.actions.apikeys import verify_key
@@ -25,7 +25,7 @@ router = APIRouter(prefix="/api/v1", route_class=JSONRoute, tags=["stories"], re
 @router.post("/stories", response_model=Story, dependencies=[Depends(guard_write)],
              responses={201: {"model": Story, "description": "story created"}})
 def get_or_create_story(
-    request: StoryRequest, response: Response, runtime: Runtime = Depends(runtime),
+    request: StoryRequest, response: Response, http: Request, runtime: Runtime = Depends(runtime),
     api_key: str | None = Header(None, alias=SITE_KEY_HEADER, description="an API key (`rostra apikey create`): "
                                  "the site's own server registers the story or corrects its title and text"),
 ):
@@ -35,7 +35,8 @@ def get_or_create_story(
         raise Forbidden("this API key is not valid", field=SITE_KEY_HEADER)
     story, created = story_actions.get_or_create_story(
         runtime.store, request.url, request.title, request.text, from_site=from_site,
-        registration_required=lambda site_id: runtime.site(site_id).stories_registered_by_site)
+        registration_required=lambda site_id: runtime.site(site_id).stories_registered_by_site,
+        page_site=runtime.site_for_origin(http.headers["origin"]) if "origin" in http.headers else None)
     response.status_code = 201 if created else 200
     return story
 
