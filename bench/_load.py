@@ -157,8 +157,10 @@ Operation = Callable[[Client, int], tuple[str, Awaitable[Response]]]
 awaitable doing it."""
 
 
-async def run_cell(clients: list[Client], operation: Operation, warmup_s: float, duration_s: float) -> CellRun:
-    """Each client repeats `operation` back to back until the deadline, then waits for its last answer.
+async def run_cell(clients: list[Client], operation: Operation, warmup_s: float, duration_s: float,
+                   pause_s: float = 0.0) -> CellRun:
+    """Each client repeats `operation` back to back (or `pause_s` apart, a person reading between
+    requests; the pause is not timed) until the deadline, then waits for its last answer.
 
     Records carry times relative to the start of the measured window (after the warm-up), so that
     throughput and latency can take every operation in flight during the window, even one answered
@@ -186,6 +188,8 @@ async def run_cell(clients: list[Client], operation: Operation, warmup_s: float,
                 run.errors[key] = run.errors.get(key, 0) + 1
             ended = clock()
             run.records.append(OpRecord(kind, began - window_start, ended - window_start, status, size))
+            if pause_s:
+                await asyncio.sleep(pause_s)
 
     await asyncio.gather(*(one_client(c) for c in clients))
     run.client_cpu_s = time.process_time() - cpu_before

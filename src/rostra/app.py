@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from rostra import __version__
 from rostra.actions.moderation import ModerationEngine
-from rostra.api import abuse, accounts, comments, coral, docs, live, perspective, problems, reader_data, stories
+from rostra.api import abuse, accounts, comments, coral, docs, live, moderation, perspective, problems, reader_data, stories
 from rostra.api.deps import BROWSER_KEY_HEADER, check_origin
 from rostra.config import Settings
 from rostra.guards.addresses import install_access_log_address_redaction
@@ -20,6 +20,7 @@ from rostra.guards.headers import SecurityHeadersMiddleware
 from rostra.guards.ratelimit import RateLimiter
 from rostra.runtime import Runtime
 from rostra.web import pages
+from rostra.web.dashboard import pages as dashboard_pages
 
 log = logging.getLogger("rostra")
 
@@ -51,8 +52,10 @@ def create_app(runtime: Runtime) -> FastAPI:
     )
     app.state.runtime = runtime
     problems.install(app)
-    for router in (stories.router, comments.router, live.router, accounts.router, reader_data.router, abuse.router,
-                   docs.router, perspective.router, coral.router, pages.router):
+    dashboard_pages.install(app)
+    for router in (stories.router, comments.router, live.router, accounts.router, moderation.router,
+                   reader_data.router, abuse.router, docs.router, perspective.router, coral.router, pages.router,
+                   dashboard_pages.router):
         app.include_router(router)
 
     @app.get("/api/v1/health", tags=["service"])

@@ -229,6 +229,11 @@ class EventBus:
             except Exception as error:  # noqa: BLE001 - a database hiccup must not end live updates
                 log.warning("reading events failed (%s); retrying", type(error).__name__)
 
+    def latest_id(self) -> int:
+        """The newest event's id (0 for none): a page rendered now subscribes after it and so misses
+        nothing that happens between rendering and connecting."""
+        return self._current_high_water()
+
     def _current_high_water(self) -> int:
         with self.store.read() as connection:
             return connection.execute(select(func.coalesce(func.max(events.c.id), 0))).scalar_one()

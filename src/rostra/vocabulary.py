@@ -19,15 +19,20 @@ REACTION_KINDS = ("like", "insightful", "funny", "agree", "disagree")
 REPORT_REASONS = ("offensive", "abusive", "spam", "off_topic", "other")
 
 # People
-ACCOUNT_ROLES = ("reader", "moderator")
+ACCOUNT_ROLES = ("reader", "moderator")  # stored in accounts.role; admins are moderators with is_admin
+ROLES = ("reader", "moderator", "admin")  # as a signed-in account acts, each allowed what the one before is
+STAFF_ROLES = ("moderator", "admin")
 SANCTION_KINDS = ("ban", "suspension", "premoderation")  # premoderation: every comment held for a moderator
 
 # Spam waves (clusters of near-copies): held until a moderator rejects or releases the whole wave
 CLUSTER_STATUSES = ("held", "rejected", "released")
 CLUSTER_DECISIONS = {"reject": ("rejected", "rejected"), "release": ("released", "approved")}  # -> (wave, comments)
 
-# Moderation queues (the dashboard's tabs)
+# Moderation queues (the dashboard's tabs) and their sorts
 QUEUES = ("pending", "reported", "approved", "rejected", "all")
+QUEUE_SORTS = ("newest", "oldest", "highest_score")
+# Moderator actions on comments (rostra.actions.moderation.COMMENT_ACTIONS says what each changes)
+MODERATOR_ACTIONS = ("approve", "reject", "withhold", "restore", "feature", "unfeature", "edit")
 
 # Events published after commit (rostra.events); payloads are the public JSON of what changed.
 EVENT_KINDS = (

@@ -86,3 +86,14 @@ def find_comment(items: list[dict], comment_id: int) -> dict | None:
         if found:
             return found
     return None
+
+
+def sign_in_as_moderator(server, client, username: str, password: str) -> None:
+    """Make `client`'s registered account a moderator and sign it in again (a role change ends its
+    sessions); its later requests carry the session's CSRF token, as the dashboard's do."""
+    from rostra.actions.accounts import set_role
+
+    set_role(server.store, username, "moderator")
+    response = client.post("/api/v1/session", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    client.headers["X-CSRF-Token"] = response.json()["csrf_token"]

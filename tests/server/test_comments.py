@@ -10,7 +10,7 @@ from sqlalchemy import select, text, update
 from rostra.store.queries import utcnow
 from rostra.store.tables import comments, moderation_log
 
-from server_support import ORIGIN, find_comment, listing, post
+from server_support import ORIGIN, find_comment, listing, post, sign_in_as_moderator
 
 
 def test_post_answers_the_new_comment_with_rendered_body(client, story):
@@ -174,9 +174,7 @@ def test_moderator_changes_status_and_log_keeps_history(server, client, story):
     assert moderator.post("/api/v1/accounts", json={"username": "mod", "password": "correct horse"}).status_code == 201
     path = f"/api/v1/comments/{comment['id']}/moderation"
     assert moderator.post(path, json={"status": "approved"}).status_code == 403
-    from rostra.actions.accounts import set_role
-
-    set_role(server.store, "mod", "moderator")
+    sign_in_as_moderator(server, moderator, "mod", "correct horse")
     response = moderator.post(path, json={"status": "approved", "note": "fair criticism"})
     assert response.status_code == 200
     entries = response.json()

@@ -4,16 +4,14 @@ withheld or moderator-held comment back, though the author may still delete it."
 from __future__ import annotations
 
 import pytest
-from server_support import listing, post
-
-from rostra.actions.accounts import set_role
+from server_support import listing, post, sign_in_as_moderator
 
 
 def _moderator(server):
     moderator = server.reader()
     response = moderator.post("/api/v1/accounts", json={"username": "mod", "password": "correct horse"})
     assert response.status_code == 201, response.text
-    set_role(server.store, "mod", "moderator")
+    sign_in_as_moderator(server, moderator, "mod", "correct horse")
     return moderator
 
 

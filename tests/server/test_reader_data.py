@@ -81,5 +81,6 @@ def test_erasure_closes_an_account_and_a_stranger_has_nothing_to_erase(server, s
     purge_erasures(server.store, now=utcnow() + ERASURE_GRACE + timedelta(minutes=1))
     refused = server.reader().post("/api/v1/session", json={"username": "cleo", "password": "correct horse battery"})
     assert refused.status_code == 401
+    assert reader.get("/api/v1/session").json()["account"] is None  # the open session ended too
     stranger = server.reader().post("/api/v1/me/erasure")
     assert stranger.status_code == 404 and stranger.headers["content-type"] == "application/problem+json"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from server_support import ORIGIN, post
+from server_support import ORIGIN, post, sign_in_as_moderator
 
 
 def test_same_article_under_different_urls_is_one_story(client):
@@ -67,12 +67,10 @@ def test_closed_story_refuses_comments_and_edits(server, client, story):
 
 
 def test_moderator_closes_a_story_over_http(server, client, story):
-    from rostra.actions.accounts import set_role
-
     moderator = server.reader()
     moderator.post("/api/v1/accounts", json={"username": "editor", "password": "very secret"})
     assert client.patch(f"/api/v1/stories/{story['id']}", json={"closed": True}).status_code == 401
-    set_role(server.store, "editor", "moderator")
+    sign_in_as_moderator(server, moderator, "editor", "very secret")
     response = moderator.patch(f"/api/v1/stories/{story['id']}", json={"closed": True})
     assert response.status_code == 200 and response.json()["closed"] is True
     assert post(client, story["id"], "late").status_code == 409

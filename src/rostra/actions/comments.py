@@ -27,6 +27,7 @@ from rostra.actions.moderation import (
     ENGINE_ACTOR,
     ModerationEngine,
     check_author_may_edit,
+    held_if_premoderated,
     log_status,
     moderated_columns,
 )
@@ -214,7 +215,8 @@ def post_comment(
     story, site, text, comment_input = _moderation_input(runtime, viewer, story_id, parent_id, body)
     author_name, author_email = _clean_author(author_name, author_email, site)
     html = render_comment(text)
-    moderated = moderated_columns(engine or runtime.engine_for(story.site_id), comment_input)
+    moderated = held_if_premoderated(moderated_columns(engine or runtime.engine_for(story.site_id), comment_input),
+                                     story.premoderated)
 
     def insert_comment(connection) -> SimpleNamespace:
         """Insert and log the comment; the answer is built from the inserted values, which are what
@@ -312,7 +314,8 @@ def edit_comment(runtime: Runtime, viewer: Viewer, comment_id: int, body: str,
             raise StoryClosed("this story no longer takes comments", field="story_id")
         comment_input = _engine_input(story, story.parent_text, author_history(connection, row.author_id), text)
     html = render_comment(text)
-    moderated = moderated_columns(runtime.engine_for(story.site_id), comment_input)
+    moderated = held_if_premoderated(moderated_columns(runtime.engine_for(story.site_id), comment_input),
+                                     story.premoderated)
 
     def replace_text(connection):
         current = _own_comment(connection, viewer, comment_id)
@@ -366,7 +369,8 @@ def delete_comment(runtime: Runtime, viewer: Viewer, comment_id: int) -> None:
 
 
 def read_comment(runtime: Runtime, viewer: Viewer, comment_id: int) -> dict:
-    """One comment: approved ones for everyone, the author's own in any state but deleted."""
+    """One comment: approved ones for everyone; the author's own, and for moderators every one, in any
+    state but deleted."""
     with runtime.store.read() as connection:
         row = get_comment(connection, comment_id)
         viewer_author_id = find_author_id(connection, viewer)
@@ -374,7 +378,8 @@ def read_comment(runtime: Runtime, viewer: Viewer, comment_id: int) -> dict:
     if row is None or row.status == "deleted":
         raise NotFound(f"no comment {comment_id}", field="comment_id")
     own = viewer_author_id is not None and row.author_id == viewer_author_id
-    if row.status != "approved" and not own:
+    staff = viewer.signed_in is not None and viewer.signed_in.is_staff
+    if row.status != "approved" and not own and not staff:
         raise NotFound(f"no comment {comment_id}", field="comment_id")
     return comment_json(row, viewer_author_id, runtime.site(story.site_id).edit_window_seconds, own_view=own)
 

@@ -1,4 +1,5 @@
-"""Who is asking: a guest (random key in a signed cookie) or a signed-in account, and their author row."""
+"""Who is asking: a guest (random key in a signed cookie) or a signed-in account (a server-side session
+or a personal API token), and their author row."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, select, update
 
+from rostra.actions.sessions import SignedIn
 from rostra.store.queries import insert_ignoring_duplicates, utcnow
 from rostra.store.tables import accounts, authors
 
@@ -32,11 +34,14 @@ class WriteOrigin:
 
 @dataclass(frozen=True)
 class Viewer:
-    """The reader behind a request; `account_id` is set once they sign in."""
+    """The reader behind a request; `account_id` and `signed_in` are set once they sign in.
+    `by_token` marks a request authenticated by an API token, not a cookie (so it needs no CSRF token)."""
 
     guest_key: str
     account_id: int | None = None
     is_new: bool = False
+    signed_in: SignedIn | None = None
+    by_token: bool = False
 
     @classmethod
     def new_guest(cls) -> Viewer:

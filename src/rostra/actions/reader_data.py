@@ -18,6 +18,7 @@ from sqlalchemy import Connection, select, update
 from rostra.actions.errors import NotFound
 from rostra.actions.identity import Viewer, find_author_id
 from rostra.actions.moderation import log_status
+from rostra.actions.sessions import end_all_sessions
 from rostra.actions.sites import audit
 from rostra.events import publish_on_commit
 from rostra.importers import rostra_format
@@ -96,6 +97,7 @@ def purge_erasures(store: Store, now: datetime | None = None, grace: timedelta =
                 connection.execute(update(accounts).where(accounts.c.id == account_id).values(
                     username=f"erased-{account_id}", display_name=ERASED_NAME, email=None,
                     password_hash=UNUSABLE_PASSWORD_HASH))
+                end_all_sessions(connection, account_id)  # a closed account signs nobody in
             for comment_id in connection.execute(select(comments.c.id).where(comments.c.author_id == author_id)
                                                  ).scalars():
                 log_status(connection, comment_id, "rostra-erasure", "deleted", "deleted",

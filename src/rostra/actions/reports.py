@@ -16,6 +16,7 @@ from rostra.actions.errors import InvalidInput, NotFound
 from rostra.actions.identity import Viewer, WriteOrigin, ensure_author
 from rostra.actions.moderation import log_status, publish_status_change
 from rostra.actions.trust import report_weight, standing_of
+from rostra.events import publish_on_commit
 from rostra.store.queries import insert_ignoring_duplicates, utcnow
 from rostra.store.tables import comments, reports, stories
 from rostra.vocabulary import REPORT_REASONS
@@ -56,7 +57,7 @@ def report(
 
     def record(connection) -> dict:
         target = connection.execute(
-            select(comments.c.status, stories.c.site_id)
+            select(comments.c.status, stories.c.site_id, stories.c.id.label("story_id"))
             .join_from(comments, stories, comments.c.story_id == stories.c.id)
             .where(comments.c.id == comment_id)
         ).first()
@@ -72,7 +73,9 @@ def report(
              "weight": weight},
             keys=["comment_id", "author_id"],
         )
-        if created:
+        if created:  # the moderators' Reported queue shows it live; readers are never told who reported
+            publish_on_commit(connection, "report.created", site_id=target.site_id, story_id=target.story_id,
+                              payload={"comment_id": comment_id, "reason": reason})
             hide_threshold = runtime.site(target.site_id).report_hide_threshold
             total = weighted_reports(connection, comment_id)
             if total >= hide_threshold:

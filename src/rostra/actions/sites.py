@@ -33,6 +33,18 @@ def load_site_config(store: Store, settings: Settings, site_id: int) -> SiteConf
     return SiteConfig.effective(settings, site_id, row.name, row.settings or {}, list(origins))
 
 
+def list_sites(store: Store) -> list[dict]:
+    """Every site, oldest first, with its allowed origins."""
+    with store.read() as connection:
+        rows = connection.execute(select(sites.c.id, sites.c.name).order_by(sites.c.id)).all()
+        origins: dict[int, list[str]] = {}
+        for origin, site_id in connection.execute(
+            select(site_origins.c.origin, site_origins.c.site_id).order_by(site_origins.c.origin)
+        ):
+            origins.setdefault(site_id, []).append(origin)
+    return [{"id": row.id, "name": row.name, "allowed_origins": origins.get(row.id, [])} for row in rows]
+
+
 def site_of_origin(store: Store, origin: str) -> int | None:
     with store.read() as connection:
         return connection.execute(
@@ -41,12 +53,12 @@ def site_of_origin(store: Store, origin: str) -> int | None:
 
 
 def audit(connection: Connection, *, actor: str, action: str, subject_type: str, subject_id: int | None,
-          site_id: int | None = None, before: Any = None, after: Any = None, note: str | None = None) -> None:
-    """Append one entry to the audit log, in the caller's transaction."""
-    connection.execute(insert(audit_log), {
+          site_id: int | None = None, before: Any = None, after: Any = None, note: str | None = None) -> int:
+    """Append one entry to the audit log, in the caller's transaction; its id comes back."""
+    return connection.execute(insert(audit_log).returning(audit_log.c.id), {
         "site_id": site_id, "actor": actor, "action": action, "subject_type": subject_type,
         "subject_id": subject_id, "before": before, "after": after, "note": note, "created_at": utcnow(),
-    })
+    }).scalar_one()
 
 
 def _replace_origins(connection: Connection, site_id: int, origins: list[str]) -> None:

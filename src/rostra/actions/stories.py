@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 
 from rostra.actions.errors import InvalidInput, NotFound, OriginNotAllowed, StoryNotRegistered
+from rostra.actions.sessions import SignedIn
+from rostra.actions.sites import audit
 from rostra.store import Store
 from rostra.store.queries import approved_counts, as_utc, get_story, insert_ignoring_duplicates, utcnow
-from rostra.store.tables import site_origins, stories
+from rostra.store.tables import comments, site_origins, stories
 from rostra.store.urls import BadURL, canonical_url, normalize_origin
 
 DEFAULT_SITE = "default"
@@ -132,3 +134,53 @@ def counts_for_urls(store: Store, urls: list[str]) -> dict[str, int]:
         )
         counts = approved_counts(connection, ids.values())
     return {url: counts.get(ids.get(key), 0) for url, key in canonical.items()}
+
+
+STORIES_PAGE = 50
+
+
+def stories_for_moderators(store: Store, before_id: int | None = None) -> dict:
+    """Stories newest first with their comments counted by status (one grouped query per page)."""
+    query = select(stories.c.id, stories.c.title, stories.c.url, stories.c.closed, stories.c.premoderated,
+                   stories.c.created_at)
+    if before_id is not None:
+        query = query.where(stories.c.id < before_id)
+    with store.read() as connection:
+        rows = list(connection.execute(query.order_by(stories.c.id.desc()).limit(STORIES_PAGE + 1)))
+        page = rows[:STORIES_PAGE]
+        counts: dict[int, dict[str, int]] = {}
+        if page:
+            for story_id, status, count in connection.execute(
+                select(comments.c.story_id, comments.c.status, func.count())
+                .where(comments.c.story_id.in_([row.id for row in page]))
+                .group_by(comments.c.story_id, comments.c.status)
+            ):
+                counts.setdefault(story_id, {})[status] = count
+    items = [{"id": row.id, "title": row.title, "url": row.url, "closed": row.closed,
+              "premoderated": row.premoderated, "created_at": as_utc(row.created_at),
+              "counts": counts.get(row.id, {})} for row in page]
+    return {"items": items, "next_before": page[-1].id if len(rows) > STORIES_PAGE else None}
+
+
+def moderate_story(store: Store, staff: SignedIn, story_id: int, changes: dict) -> None:
+    """A moderator corrects a story's title, closes or reopens it, or puts it under pre-moderation;
+    the change is audited with the values before and after."""
+    allowed = {"title", "closed", "premoderated"}
+    if set(changes) - allowed:
+        raise InvalidInput(f"change one of {', '.join(sorted(allowed))}", field=None)
+    if "title" in changes:
+        title = (changes["title"] or "").strip()
+        if not title or len(title) > MAX_TITLE_CHARS:
+            raise InvalidInput(f"1 to {MAX_TITLE_CHARS} characters", field="title")
+        changes = {**changes, "title": title}
+    with store.write() as connection:
+        row = get_story(connection, story_id)
+        if row is None:
+            raise NotFound(f"no story {story_id}", field="story_id")
+        before = {name: getattr(row, name) for name in changes}
+        changed = {name: value for name, value in changes.items() if before[name] != value}
+        if not changed:
+            return
+        connection.execute(update(stories).where(stories.c.id == story_id).values(**changed))
+        audit(connection, actor=staff.actor, action="story.changed", subject_type="story", subject_id=story_id,
+              site_id=row.site_id, before={name: before[name] for name in changed}, after=changed)

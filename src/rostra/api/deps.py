@@ -1,15 +1,18 @@
-"""What each request needs: the runtime, the reader's identity, and the write guards."""
+"""What each request needs: the runtime, the reader's identity (session, API token or guest), the write
+guards, and the staff roles with their CSRF check."""
 
 from __future__ import annotations
 
-from fastapi import Depends, Request, Response
+import hmac
+
+from fastapi import Request, Response
 from itsdangerous import BadSignature
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from rostra.actions.accounts import account_summary
 from rostra.actions.errors import Forbidden, NotSignedIn, OriginNotAllowed
 from rostra.actions.identity import Viewer, WriteOrigin, restore_guest
+from rostra.actions.sessions import resolve_api_token, resolve_session, role_allows
 from rostra.api.problems import RateLimited
 from rostra.guards.addresses import reader_address, stored_address
 from rostra.guards.ratelimit import MemoryRateLimiter, RateLimiter
@@ -20,6 +23,11 @@ SESSION_MAX_AGE = 400 * 24 * 3600
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 BROWSER_KEY_HEADER = "X-Rostra-Browser-Key"
 MAX_BROWSER_KEY_CHARS = 64
+CSRF_HEADER = "X-CSRF-Token"
+# Bulk actions count once, so this bounds a runaway script, not a busy moderator.
+STAFF_WRITES_PER_MINUTE = 600
+LOGIN_ATTEMPTS_PER_IP_PER_MINUTE = 20
+LOGIN_ATTEMPTS_PER_NAME_PER_MINUTE = 6
 
 
 async def runtime(request: Request) -> Runtime:
@@ -38,26 +46,28 @@ def answer(model: type[BaseModel], data: dict, response: Response, status_code: 
     return encoded
 
 
-def _read_session(request: Request, runtime: Runtime) -> Viewer | None:
+def _cookie(request: Request, runtime: Runtime) -> dict | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
     try:
         data = runtime.signer.loads(token, max_age=SESSION_MAX_AGE)
-        return Viewer(guest_key=str(data["g"]), account_id=data.get("a"))
-    except (BadSignature, KeyError, TypeError):
+    except BadSignature:
         return None
+    return data if isinstance(data, dict) and isinstance(data.get("g"), str) else None
 
 
-def set_session(response: Response, runtime: Runtime, viewer: Viewer) -> None:
-    """Hand the reader a signed cookie naming them (guest key, and account once signed in); it
-    replaces a cookie set earlier in the same answer (a newcomer's guest cookie, on sign-in)."""
+def set_session(response: Response, runtime: Runtime, viewer: Viewer, session_token: str | None = None) -> None:
+    """Hand the reader a signed cookie with their guest key and, once signed in, the random token of
+    their server-side session (never an account number: ending the session signs the cookie out);
+    it replaces a cookie set earlier in the same answer (a newcomer's guest cookie, on sign-in)."""
     earlier = f"{SESSION_COOKIE}=".encode("latin-1")
     response.raw_headers[:] = [(name, value) for name, value in response.raw_headers
                                if not (name == b"set-cookie" and value.startswith(earlier))]
+    data = {"g": viewer.guest_key, "s": session_token} if session_token else {"g": viewer.guest_key}
     response.set_cookie(
         SESSION_COOKIE,
-        runtime.signer.dumps({"g": viewer.guest_key, "a": viewer.account_id}),
+        runtime.signer.dumps(data),
         max_age=SESSION_MAX_AGE,
         httponly=True,
         secure=runtime.settings.cookie_secure,
@@ -65,21 +75,49 @@ def set_session(response: Response, runtime: Runtime, viewer: Viewer) -> None:
     )
 
 
-def _viewer(request: Request, response: Response, runtime: Runtime) -> Viewer:
-    known = _read_session(request, runtime)
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, credentials = header.partition(" ")
+    if scheme.lower() != "bearer" or not credentials.strip():
+        raise NotSignedIn("use 'Authorization: Bearer <token>' with a token from rostra admin token", field=None)
+    return credentials.strip()
+
+
+async def resolve_viewer(request: Request, response: Response, runtime: Runtime) -> Viewer:
+    """Who is asking, resolved once per request: an API token, a session, or a guest. Only signed-in
+    requests cost a database lookup; a guest's cookie is checked by its signature alone."""
+    known = getattr(request.state, "viewer", None)
     if known is not None:
         return known
-    guest = Viewer.new_guest()
-    if request.method not in SAFE_METHODS:
-        set_session(response, runtime, guest)
-    return guest
+    bearer = _bearer(request)
+    if bearer is not None:
+        signed_in = await run_in_threadpool(resolve_api_token, runtime.store, bearer)
+        if signed_in is None:
+            raise NotSignedIn("this API token is unknown or revoked", field=None)
+        found = Viewer(guest_key=f"token-account:{signed_in.account_id}", account_id=signed_in.account_id,
+                       signed_in=signed_in, by_token=True)
+    else:
+        data = _cookie(request, runtime)
+        if data is None:
+            found = Viewer.new_guest()
+            if request.method not in SAFE_METHODS:
+                set_session(response, runtime, found)
+        elif isinstance(data.get("s"), str):
+            signed_in = await run_in_threadpool(resolve_session, runtime.store, data["s"])
+            found = Viewer(guest_key=data["g"], account_id=signed_in and signed_in.account_id, signed_in=signed_in)
+        else:
+            found = Viewer(guest_key=data["g"])
+    request.state.viewer = found
+    return found
 
 
 async def viewer(request: Request, response: Response) -> Viewer:
     """The reader; a newcomer who writes gets a guest cookie so they can edit what they wrote.
 
     Takes no sub-dependencies: each one costs FastAPI more to resolve than the work it does."""
-    return _viewer(request, response, request.app.state.runtime)
+    return await resolve_viewer(request, response, request.app.state.runtime)
 
 
 def _writing_site(request: Request, runtime: Runtime) -> int | None:
@@ -97,12 +135,16 @@ def _writing_site(request: Request, runtime: Runtime) -> int | None:
     return None
 
 
+def request_address(request: Request) -> str:
+    """The reader's address as the write guards see it (X-Forwarded-For from trusted proxies only)."""
+    return reader_address(request.client.host if request.client else None,
+                          request.headers.get("x-forwarded-for"), request.app.state.runtime.defences.trusted_proxies)
+
+
 def _write_origin(request: Request, runtime: Runtime) -> WriteOrigin:
     """The reader's address (behind trusted proxies only) and the browser key header, if sent."""
-    defences = runtime.defences
-    address = reader_address(request.client.host if request.client else None,
-                             request.headers.get("x-forwarded-for"), defences.trusted_proxies)
-    stored = stored_address(address, defences.address_key)
+    address = request_address(request)
+    stored = stored_address(address, runtime.defences.address_key)
     browser_key = request.headers.get(BROWSER_KEY_HEADER, "")[:MAX_BROWSER_KEY_CHARS] or None
     return WriteOrigin(address, stored.hash, stored.network, browser_key)
 
@@ -147,7 +189,7 @@ async def guard_write(request: Request, response: Response) -> Viewer:
     guest identity restored from the browser key when the cookie was lost), and `write_origin`
     tells where the write comes from."""
     runtime: Runtime = request.app.state.runtime
-    reader = _viewer(request, response, runtime)
+    reader = await resolve_viewer(request, response, runtime)
     site_id = _writing_site(request, runtime)
     origin = _write_origin(request, runtime)
     request.state.write_origin = origin
@@ -166,10 +208,48 @@ async def guard_write(request: Request, response: Response) -> Viewer:
     return reader
 
 
-def moderator(reader: Viewer = Depends(viewer), runtime: Runtime = Depends(runtime)) -> Viewer:
-    if reader.account_id is None:
-        raise NotSignedIn("sign in as a moderator", field=None)
-    account = account_summary(runtime.store, reader.account_id)
-    if account is None or account["role"] != "moderator":
-        raise Forbidden("moderators only", field=None)
-    return reader
+def login_allowed(runtime: Runtime, ip: str, username: str) -> None:
+    """Sign-in attempts are limited per address and per account name, so a password cannot be guessed
+    from one machine, nor one account's from many."""
+    for bucket, per_minute, scope in ((f"login:ip:{ip}", LOGIN_ATTEMPTS_PER_IP_PER_MINUTE, "address"),
+                                      (f"login:name:{username.strip().lower()}", LOGIN_ATTEMPTS_PER_NAME_PER_MINUTE,
+                                       "account")):
+        wait = runtime.limiter.hit(bucket, per_minute)
+        if wait is not None:
+            raise RateLimited(wait, scope)
+
+
+def check_csrf(reader: Viewer, supplied: str | None) -> None:
+    """A cookie-authenticated change must carry the session's CSRF token (header or form field): a page
+    on another site can make the browser send the cookie, never read the token."""
+    if reader.by_token or reader.signed_in is None:
+        return
+    expected = reader.signed_in.csrf_token or ""
+    if not supplied or not hmac.compare_digest(supplied, expected):
+        raise Forbidden("missing or wrong CSRF token; reload the page", field="csrf_token")
+
+
+def require_role(role: str):
+    """A dependency admitting signed-in accounts with at least `role` (moderator or admin); their
+    changes need the CSRF token in `X-CSRF-Token` unless they come with an API token, and count
+    against the staff write limit."""
+
+    async def staff(request: Request, response: Response) -> Viewer:
+        runtime: Runtime = request.app.state.runtime
+        reader = await resolve_viewer(request, response, runtime)
+        if reader.signed_in is None:
+            raise NotSignedIn(f"sign in as a {role}", field=None)
+        if not role_allows(reader.signed_in.role, role):
+            raise Forbidden(f"{role}s only", field=None)
+        if request.method not in SAFE_METHODS:
+            check_csrf(reader, request.headers.get(CSRF_HEADER))
+            wait = await _hit(runtime.limiter, f"staff:{reader.account_id}", STAFF_WRITES_PER_MINUTE)
+            if wait is not None:
+                raise RateLimited(wait, "account")
+        return reader
+
+    return staff
+
+
+moderator = require_role("moderator")
+admin = require_role("admin")

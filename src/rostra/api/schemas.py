@@ -107,6 +107,11 @@ class SingleSignOnRequest(RequestBody):
     token: Text = Field(max_length=4096, description="JWT signed with the site's sso_secret (HS256)")
 
 
+class PasswordChange(RequestBody):
+    current_password: Text
+    new_password: Text
+
+
 class ModerationRequest(RequestBody):
     status: Literal["pending", "approved", "rejected", "withheld"]
     note: Text | None = Field(None, max_length=1000)
@@ -198,17 +203,146 @@ class Account(BaseModel):
 
 class Session(BaseModel):
     account: Account | None = Field(description="null for guests")
+    csrf_token: str | None = Field(
+        None, description="send as X-CSRF-Token with cookie-authenticated changes to moderator routes")
 
 
 class LogEntry(BaseModel):
     id: int
     actor: str
+    action: str = Field(description="status (engine or author), approve, reject, feature, edit, undo, ...")
+    comment_id: int
+    account_id: int | None = Field(None, description="the moderator's account")
     from_status: str | None
     to_status: str
     reasons: list | None
     model: str | None
-    note: str | None
+    note: str | None = Field(description="why: a rejection's reason")
+    before: dict | None = None
+    after: dict | None = None
     created_at: datetime
+
+
+class LogPage(BaseModel):
+    entries: list[LogEntry]
+    next_before: int | None = Field(description="pass as `before` for older entries")
+
+
+class ActionRequest(RequestBody):
+    action: Literal["approve", "reject", "withhold", "restore", "feature", "unfeature", "edit"]
+    comment_ids: list[RowId] = Field(min_length=1, max_length=200)
+    reason: Text | None = Field(None, max_length=1000, description="why (logged); a rejection's reason")
+    text: Text | None = Field(None, description="the new text of an `edit`")
+
+
+class ActionOutcome(BaseModel):
+    comment_id: int
+    done: bool
+    status: str | None
+    featured: bool | None
+    detail: str | None = Field(description="why it was not done")
+
+
+class AuthorNoteRequest(RequestBody):
+    body: Text = Field(max_length=2000)
+
+
+class TestRequest(RequestBody):
+    text: Text = Field(max_length=20000)
+    site_id: RowId | None = Field(None, description="whose policy to apply (default: the first site)")
+    story_title: Text | None = Field(None, max_length=500)
+    story_text: Text | None = Field(None, max_length=100000)
+
+
+class QueueCount(BaseModel):
+    count: int
+    capped: bool = Field(description="true when there are more than `count`")
+
+
+class ExplainedReason(BaseModel):
+    attribute: str
+    score: float
+    spans: list[list[int]]
+    phase: str
+    excerpts: list[str] = Field(description="the text of each span")
+    summary: str = Field(description="in plain words: insult 0.91: 'idiot'")
+
+
+class Piece(BaseModel):
+    text: str
+    attribute: str | None = Field(description="the reason whose span covers this piece")
+
+
+class QueueStory(BaseModel):
+    id: int
+    title: str
+    url: str
+    closed: bool
+    site_id: int
+
+
+class QueueParent(BaseModel):
+    id: int
+    status: str
+    author_name: str
+    body_html: str
+
+
+class QueueReporter(BaseModel):
+    id: int
+    name: str
+
+
+class QueueReport(BaseModel):
+    id: int
+    reason: str
+    note: str | None
+    reporter: QueueReporter
+    created_at: datetime
+    open: bool = Field(description="no moderator has decided on the comment since")
+    outcome: str | None = Field(description="upheld or dismissed once a moderator decided")
+
+
+class AuthorHistory(BaseModel):
+    id: int
+    name: str
+    registered: bool
+    email: str | None
+    first_seen: datetime
+    counts: dict[str, int] = Field(description="their comments by status")
+    reported: int = Field(description="reports against their comments")
+    rejection_rate: float | None
+
+
+class QueueItem(BaseModel):
+    id: int
+    status: str
+    featured: bool
+    body_markdown: str
+    body_html: str
+    highlighted: list[Piece]
+    created_at: datetime
+    edited_at: datetime | None
+    reaction_count: int
+    scores: dict[str, float]
+    top_score: float | None
+    reasons: list[ExplainedReason]
+    decided_by: dict | None = Field(description="the phase and rule of the strongest reason")
+    model: str | None
+    imported: dict | None = Field(None, description="for imported comments: their source and what the engine "
+                                  "would have decided (engine_status)")
+    story: QueueStory
+    parent: QueueParent | None
+    reports: list[QueueReport]
+    author: AuthorHistory
+
+
+class QueuePage(BaseModel):
+    queue: str
+    sort: str
+    items: list[QueueItem]
+    next_cursor: str | None
+    counts: dict[str, QueueCount] | None
 
 
 class Problem(BaseModel):

@@ -33,11 +33,12 @@ def register(subcommands) -> None:
     migrate.set_defaults(handler=_migrate)
 
     set_role = subcommands.add_parser(
-        "set-role", help="make an account a moderator or a reader",
-        description="Give a registered account the moderator role (or take it back).",
+        "set-role", help="make an account an admin, a moderator or a reader",
+        description="Give a registered account the moderator or admin role (or take it back); its "
+        "sessions end, so it signs in again with the new role.",
     )
     set_role.add_argument("username")
-    set_role.add_argument("role", choices=("moderator", "reader"))
+    set_role.add_argument("role", choices=("admin", "moderator", "reader"))
     add_settings_arguments(set_role)
     set_role.set_defaults(handler=_set_role)
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from rostra.vocabulary import ACCOUNT_ROLES, CLUSTER_STATUSES, COMMENT_STATUSES, REPORT_REASONS, SANCTION_KINDS
@@ -65,6 +66,8 @@ stories = Table(
     Column("title", String(500), nullable=False),
     Column("text", Text, nullable=False, default=""),
     Column("closed", Boolean, nullable=False, default=False),
+    # Every comment waits for a moderator, whatever the engine says (set on the dashboard's stories page).
+    Column("premoderated", Boolean, nullable=False, default=False, server_default=false()),
     _when("created_at"),
 )
 
@@ -78,7 +81,38 @@ accounts = Table(
     Column("email", String(254)),
     Column("role", String(16), nullable=False, default="reader"),
     _when("created_at"),
+    # Admins are moderators who may also change site settings and other staff accounts. A flag of its
+    # own, because widening the role CHECK would mean rebuilding `accounts` under SQLite, which the
+    # authors' foreign keys forbid inside a migration's transaction.
+    Column("is_admin", Boolean, nullable=False, default=False, server_default=false()),
     CheckConstraint(f"role IN {ACCOUNT_ROLES}", name="role"),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    # The cookie carries a random token; the row keeps only its SHA-256, so a copy of the database
+    # signs nobody in.
+    Column("token_hash", String(64), primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    _when("created_at"),
+    _when("last_seen_at"),
+    _when("expires_at"),
+    _when("revoked_at", nullable=True),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("token_prefix", String(16), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    _when("created_at"),
+    _when("last_used_at", nullable=True),
+    _when("revoked_at", nullable=True),
 )
 
 authors = Table(
@@ -131,6 +165,11 @@ comments = Table(
     Column("moderation_scores", JSON),
     Column("moderation_reasons", JSON),
     Column("moderation_model", String(100)),
+    # The engine's highest score and the attributes of its reasons (" insult toxicity "), kept beside
+    # the JSON so the moderation queue can sort and filter by them through an index.
+    Column("top_score", Float),
+    Column("reason_attributes", String(500)),
+    Column("featured", Boolean, nullable=False, default=False, server_default=false()),
     _when("created_at"),
     _when("edited_at", nullable=True),
     _when("deleted_at", nullable=True),
@@ -154,6 +193,9 @@ comments = Table(
     Index(None, "author_id", "id"),
     Index(None, "source", "external_id", unique=True),
     Index(None, "created_at"),
+    # The moderation queues: one status in id or score order, without a sort.
+    Index(None, "status", "id"),
+    Index(None, "status", "top_score", "id"),
 )
 
 reactions = Table(
@@ -177,8 +219,10 @@ reports = Table(
     _when("created_at"),
     Column("reporter_address", String(32)),  # keyed hash: one reader's several identities count once
     Column("weight", Float),  # the reporter's weight when they reported
-    Column("outcome", String(16)),  # "upheld" or "dismissed" once a moderator decided the comment
+    # "upheld" or "dismissed" once a moderator decided the comment; open reports make the Reported queue
+    Column("outcome", String(16)),
     UniqueConstraint("comment_id", "author_id"),
+    Index(None, "outcome", "comment_id"),
     CheckConstraint(f"reason IN {REPORT_REASONS}", name="reason"),
     Index(None, "author_id", "outcome"),
 )
@@ -189,12 +233,20 @@ moderation_log = Table(
     Column("id", Integer, primary_key=True),
     Column("comment_id", Integer, ForeignKey("comments.id"), nullable=False, index=True),
     Column("actor", String(200), nullable=False),
+    # A moderator's action ("status" for the engine's and authors' changes), their account, and the
+    # comment's fields before and after it (what undo puts back).
+    Column("action", String(32), nullable=False, default="status", server_default="status"),
+    Column("account_id", Integer),
     Column("from_status", String(16)),
     Column("to_status", String(16), nullable=False),
     Column("reasons", JSON),
     Column("model", String(100)),
     Column("note", String(1000)),
+    Column("before", JSON),
+    Column("after", JSON),
     _when("created_at"),
+    Index(None, "account_id", "id"),
+    Index(None, "action", "id"),
 )
 
 api_keys = Table(

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from rostra.actions.idempotency import forget_idempotency_keys
+from rostra.actions.sessions import prune_sessions
 from rostra.events import RETENTION, prune_events
 from rostra.workers import periodic
 
@@ -23,3 +24,9 @@ def prune_old_events(runtime: Runtime) -> int:
 def forget_old_idempotency_keys(runtime: Runtime) -> int:
     """Keys older than a day no longer find their comment; their rows go."""
     return forget_idempotency_keys(runtime.store)
+
+
+@periodic(every=timedelta(hours=1))
+def prune_ended_sessions(runtime: Runtime) -> int:
+    """Sessions past their end or revoked are of no use to anyone: their rows go."""
+    return prune_sessions(runtime.store)

@@ -1,0 +1,1 @@
+"""The moderator dashboard under /admin: queues, author drawer, log, stories and site settings."""
