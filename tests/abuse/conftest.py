@@ -46,7 +46,10 @@ class Server:
 
         client = self.reader("192.0.2.1")
         assert client.post("/api/v1/accounts", json={"username": username, "password": "correct horse"}).status_code == 201
-        set_role(self.store, username, "moderator")  # what `rostra set-role` does
+        set_role(self.store, username, "moderator")  # what `rostra set-role` does; it ends the account's sessions
+        session = client.post("/api/v1/session", json={"username": username, "password": "correct horse"})
+        assert session.status_code == 200, session.text
+        client.headers["X-CSRF-Token"] = session.json()["csrf_token"]  # as the dashboard sends it
         return client
 
     def story(self, number: int = 1, client: TestClient | None = None) -> int:
