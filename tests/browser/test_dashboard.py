@@ -157,3 +157,19 @@ def test_hostile_text_renders_inert(server, page):
         assert page.evaluate("window.pwned") is None, path
     page.goto(server.url + "/admin")
     assert "<script>window.pwned=2</script>" in page.locator(f"#comment-{held['id']} .text").inner_text()
+
+
+def test_ban_by_keyboard_refuses_the_author_and_shows_in_the_drawer(server, page):
+    reader = Reader(server)
+    held = reader.post("buy my pills [hold]", author_name="Spammer")
+    sign_in(page, server)
+    page.locator(f"#comment-{held['id']}.selected").wait_for()
+    page.keyboard.press("b")
+    page.locator(f"#comment-{held['id']}").wait_for(state="detached")
+    assert status_of(server, held["id"]) == "rejected"
+    refused = reader.client.post(f"/api/v1/stories/{reader.story['id']}/comments", json={"body": "again"})
+    assert refused.status_code == 403
+    page.goto(server.url + "/admin?queue=rejected")
+    page.locator(f"#comment-{held['id']}").wait_for()
+    page.keyboard.press("o")
+    assert "banned from the moderation queue" in page.locator("#drawer .sanctions").inner_text()

@@ -156,6 +156,18 @@
     select(cards()[Math.min(index, cards().length - 1)]);
   }
 
+  async function ban(card) {
+    // The abuse defences' sanction (refused on every write from then on), then their comment rejected.
+    try {
+      await post(`/api/v1/moderation/authors/${card.dataset.authorId}/sanctions`,
+        {kind: "ban", reason: `banned from the moderation queue (comment ${card.dataset.id})`});
+      toast(`Banned ${card.querySelector("a.author").textContent}.`);
+      await act("reject", [card]);
+    } catch (error) {
+      toast(error.message);
+    }
+  }
+
   async function openDrawer(card) {
     if (!card) return;
     const response = await fetch(`/admin/authors/${card.dataset.authorId}?fragment=1`, {credentials: "same-origin"});
@@ -233,7 +245,7 @@
       r: () => act("reject", targets),
       R: () => current && current.querySelector(".reject-reason").focus(),
       f: () => current && act(current.dataset.featured === "true" ? "unfeature" : "feature", [current]),
-      b: () => toast("Banning an author arrives with sanctions; reject their comments meanwhile."),
+      b: () => current && ban(current),
       x: () => { if (current) { const box = current.querySelector(".pick"); box.checked = !box.checked; updateBulk(); } },
       o: () => openDrawer(current),
       u: undo,
