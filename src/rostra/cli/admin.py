@@ -8,6 +8,7 @@ import sys
 
 from rostra.actions import accounts, sessions
 from rostra.actions.errors import ActionError
+from rostra.cli.server import require_database
 from rostra.config import ConfigError, Settings
 from rostra.store import Store
 
@@ -98,6 +99,7 @@ def _run(args: argparse.Namespace, action) -> int:
     except ConfigError as error:
         print(f"rostra admin: {error}", file=sys.stderr)
         return 2
+    require_database(settings)  # an admin made in a stray new database could sign in nowhere
     store = Store(settings.resolved_database_url, settings.sqlite_synchronous)
     try:
         store.migrate()
