@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from server_support import ORIGIN, post
+from server_support import ORIGIN, post, sign_in_as_moderator
 
-from rostra.actions.accounts import set_role
 
 LOOK_ALIKES = [f"{ORIGIN}.evil.com", "http://127.0.0.1:80001", "http://127.0.0.1:800", "https://127.0.0.1:8000",
                "http://127.0.0.1", "null", f"{ORIGIN}/", "http://127.0.0.1:8000@evil.com", "http://127.0.0.2:8000"]
@@ -27,8 +26,9 @@ def test_moderator_and_session_routes_check_the_origin_too(server, client, story
     comment = post(client, story["id"], "borderline [hold]").json()
     moderator = server.reader()
     assert moderator.post("/api/v1/accounts", json={"username": "mod", "password": "correct horse"}).status_code == 201
-    set_role(server.store, "mod", "moderator")
-    cookie = {"cookie": "; ".join(f"{name}={value}" for name, value in moderator.cookies.items())}
+    sign_in_as_moderator(server, moderator, "mod", "correct horse")
+    cookie = {"cookie": "; ".join(f"{name}={value}" for name, value in moderator.cookies.items()),
+              "X-CSRF-Token": moderator.headers["X-CSRF-Token"]}  # even with the token, the Origin decides
     forged = server.reader(origin="https://attacker.example", **cookie)
     writes = [
         forged.post(f"/api/v1/comments/{comment['id']}/moderation", json={"status": "approved"}),
