@@ -2,7 +2,7 @@
 open reports by outcome, per-story pre-moderation, and moderator actions in the moderation log with the state before and after.
 
 Revision ID: 0004_dashboard
-Revises: 0003_abuse
+Revises: idempotency
 Create Date: 2026-12-02
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_dashboard"
-down_revision = "0003_abuse"
+down_revision = "idempotency"
 branch_labels = None
 depends_on = None
 
