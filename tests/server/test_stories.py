@@ -138,9 +138,7 @@ def test_a_reader_cannot_fix_a_storys_title_or_text_but_the_site_and_moderators_
 
     moderator = server.reader()
     moderator.post("/api/v1/accounts", json={"username": "mod", "password": "correct horse"})
-    from rostra.actions.accounts import set_role
-
-    set_role(server.store, "mod", "moderator")
+    sign_in_as_moderator(server, moderator, "mod", "correct horse")
     patched = moderator.patch(f"/api/v1/stories/{story['id']}", json={"title": "Budget 2027", "text": "New text"})
     assert patched.status_code == 200 and patched.json()["title"] == "Budget 2027" and not patched.json()["closed"]
     assert tuple(_story_row(server, story["id"])) == ("Budget 2027", "New text")
