@@ -191,3 +191,21 @@ def test_ended_sessions_are_pruned_and_open_ones_kept(dashboard):
     with dashboard.store.read() as connection:
         assert connection.execute(select(func.count()).select_from(sessions)).scalar_one() == 1
     assert kept.get(QUEUE).status_code == 200
+
+
+def test_a_cookie_from_another_database_signs_nobody_in_and_still_writes_as_a_guest(make_dashboard, tmp_path):
+    """Issue 11, finding 4: the same data folder (and so the same signing key) pointed at a new
+    database, where another account now has the same id, must not let an old cookie in; a write
+    with that cookie is a guest's, never a 500."""
+    first = make_dashboard()
+    cookie = first.staff().cookies[SESSION_COOKIE]
+    second = make_dashboard(database_url=f"sqlite:///{tmp_path / 'another.db'}")
+    second.staff()  # account 1 of the new database
+    stranger = second.client(cookie=f"{SESSION_COOKIE}={cookie}")
+    assert stranger.get("/api/v1/session").json()["account"] is None
+    assert stranger.get(QUEUE).status_code == 401
+    story = stranger.post("/api/v1/stories", json={"url": f"{ORIGIN}/news/old-cookie", "title": "Budget"})
+    assert story.status_code == 201, story.text
+    written = post(stranger, story.json()["id"], "Where does the money go?")
+    assert written.status_code == 201, written.text
+    assert written.json()["author"]["registered"] is False
