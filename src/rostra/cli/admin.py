@@ -8,8 +8,7 @@ import sys
 
 from rostra.actions import accounts, sessions
 from rostra.actions.errors import ActionError
-from rostra.cli.server import require_database
-from rostra.config import ConfigError, Settings
+from rostra.cli.server import run_store_action
 from rostra.store import Store
 
 
@@ -93,21 +92,4 @@ def _sign_out(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, action) -> int:
-    """Open the configured database (migrated), run the action, turn refusals into messages."""
-    try:
-        settings = Settings.load(args.config, overrides={"database_url": args.database_url})
-    except ConfigError as error:
-        print(f"rostra admin: {error}", file=sys.stderr)
-        return 2
-    require_database(settings)  # an admin made in a stray new database could sign in nowhere
-    store = Store(settings.resolved_database_url, settings.sqlite_synchronous)
-    try:
-        store.migrate()
-        action(store)
-    except ActionError as error:
-        where = f"{error.field}: " if error.field else ""
-        print(f"rostra admin: {where}{error.detail}", file=sys.stderr)
-        return 1
-    finally:
-        store.close()
-    return 0
+    return run_store_action(args, action, "admin")

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from rostra.actions import apikeys
-from rostra.actions.errors import ActionError
-from rostra.config import ConfigError, Settings
+from rostra.cli.server import run_store_action
 from rostra.store import Store
 
 
@@ -50,23 +48,7 @@ def _revoke(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, action) -> int:
-    """Open the configured database (migrated), run the action, turn refusals into messages."""
-    try:
-        settings = Settings.load(args.config, overrides={"database_url": args.database_url})
-    except ConfigError as error:
-        print(f"rostra apikey: {error}", file=sys.stderr)
-        return 2
-    from rostra.cli.server import prepared_runtime
-
-    runtime = prepared_runtime(settings)
-    try:
-        action(runtime.store)
-    except ActionError as error:
-        print(f"rostra apikey: {error.detail}", file=sys.stderr)
-        return 1
-    finally:
-        runtime.close()
-    return 0
+    return run_store_action(args, action, "apikey")
 
 
 def _print_created(created: apikeys.CreatedKey) -> None:

@@ -128,6 +128,28 @@ def prepared_runtime(settings: Settings, creates_database: bool = False, signs_c
         raise SystemExit(1) from None
 
 
+def run_store_action(args: argparse.Namespace, action, command: str) -> int:
+    """Settings from `--config` and `--database-url`, the server's database (never a new one), then
+    `action(store)`; a refusal becomes one line naming its field, never a traceback."""
+    from rostra.actions.errors import ActionError
+
+    try:
+        settings = Settings.load(args.config, overrides={"database_url": args.database_url})
+    except ConfigError as error:
+        print(f"rostra {command}: {error}", file=sys.stderr)
+        return 2
+    runtime = prepared_runtime(settings)
+    try:
+        action(runtime.store)
+    except ActionError as error:
+        where = f"{error.field}: " if error.field else ""
+        print(f"rostra {command}: {where}{error.detail}", file=sys.stderr)
+        return 1
+    finally:
+        runtime.close()
+    return 0
+
+
 def _shown(url: str) -> str:
     from sqlalchemy.engine import make_url
 

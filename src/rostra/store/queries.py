@@ -25,7 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from rostra.store.tables import authors, comments, stories
 
-from rostra.vocabulary import HELD_STATUSES, SORTS
+from rostra.vocabulary import HELD_STATUSES
 RECENT_TEXTS = 5
 
 
