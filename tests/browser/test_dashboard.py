@@ -173,3 +173,25 @@ def test_ban_by_keyboard_refuses_the_author_and_shows_in_the_drawer(server, page
     page.locator(f"#comment-{held['id']}").wait_for()
     page.keyboard.press("o")
     assert "banned from the moderation queue" in page.locator("#drawer .sanctions").inner_text()
+
+
+def test_a_held_comment_approved_by_keyboard_reaches_an_open_readers_page_live(server, page, new_page):
+    """The whole loop of issue 8: a reader's comment is held, a moderator approves it by keyboard in
+    /admin, and another reader's open article page shows it without a reload."""
+    from playwright.sync_api import expect
+    from widget_support import WIDGET, host_page
+
+    writer = Reader(server)
+    watcher = new_page()
+    host_page(watcher, server, "/news/budget")
+    expect(watcher.locator(f"{WIDGET} h2")).to_have_text("0 comments")
+    sign_in(page, server)
+    held = writer.post("Read the [hold] budget papers, item 9", author_name="Sam")
+    page.locator(f"#comment-{held['id']}").wait_for()
+    expect(watcher.locator(WIDGET)).not_to_contain_text("budget papers")  # held: nobody else sees it
+    page.keyboard.press("a")
+    page.locator(f"#comment-{held['id']}").wait_for(state="detached")
+    banner = watcher.locator(f"{WIDGET} .banner")
+    expect(banner).to_have_text("1 new comment — show")
+    banner.click()
+    expect(watcher.locator(WIDGET)).to_contain_text("Read the [hold] budget papers, item 9")
