@@ -370,3 +370,24 @@ def test_index_page_counts_comments_with_one_request(live_server, page):
     expect(page.locator("[data-rostra-count]")).to_have_text("11 comments")
     expect(page.get_by_role("link", name="Read the demo article and its thread")).to_be_visible()
     assert len(counts) == 1 and page.errors == []
+
+
+def test_a_guest_who_loses_the_cookie_stays_the_same_guest_through_the_browser_key(live_server, page):
+    """The widget keeps a browser key in local storage and sends it, with an empty honeypot and the
+    time the form was open, so the abuse defences see one reader where the cookie is gone."""
+    from sqlalchemy import select
+
+    from rostra.store.tables import comments
+
+    host_page(page, live_server, "/news/identity")
+    widget = page.locator(WIDGET)
+    widget.get_by_label("Your name").fill("Ines")
+    for text in ("Before the cookie went", "After the cookie went"):
+        widget.get_by_label("Your comment").fill(text)
+        widget.get_by_role("button", name="Post comment").click()
+        expect(comment(page, text)).to_be_visible()
+        page.context.clear_cookies()  # local storage stays, as when a browser drops third-party cookies
+    with live_server.runtime.store.read() as connection:
+        authors = connection.execute(select(comments.c.author_id).order_by(comments.c.id.desc()).limit(2)).scalars()
+        assert len(set(authors)) == 1
+    assert page.errors == []

@@ -5,7 +5,9 @@ import json
 import pytest
 from server_support import post
 
+from rostra.actions.accounts import create_staff
 from rostra.actions.moderation import set_status
+from rostra.actions.sessions import SignedIn
 
 
 def _events(client, story_id: int, count: int, **options) -> list[tuple[int, str, dict]]:
@@ -53,7 +55,9 @@ def test_a_reconnecting_page_gets_what_it_missed(server, client, story):
 
 def test_a_withdrawn_comment_is_removed_from_open_pages(server, client, story):
     comment = post(client, story["id"], "Looks fine at first").json()
-    set_status(server.store, comment["id"], "withheld", "moderator:test", None)
+    account = create_staff(server.store, "mod@news.example", "moderator", "a long staff password")
+    moderator = SignedIn(account["id"], account["username"], account["username"], "moderator")
+    set_status(server.store, comment["id"], "withheld", moderator, None)
     events = _events(server.reader(), story["id"], 2, params={"after": 0})
     assert events[1][1:] == ("comment.status", {"id": comment["id"], "status": "withheld"})
 

@@ -1,4 +1,5 @@
 // The widget's only way to the server: JSON over fetch with the reader's cookie, problems as errors.
+import { browserKey } from "./hooks.js";
 
 export class Problem extends Error {
   constructor(status, body) {
@@ -11,8 +12,14 @@ export class Problem extends Error {
 
 export class Offline extends Error {}
 
+const BROWSER_KEY_HEADER = "X-Rostra-Browser-Key";
+
 export function client(base) {
   const request = async (method, path, body, headers = {}) => {
+    if (method !== "GET") {
+      const key = browserKey();  // every write: a reader who lost the cookie stays one reader
+      if (key) headers = { ...headers, [BROWSER_KEY_HEADER]: key };
+    }
     let response;
     try {
       response = await fetch(base + path, {

@@ -23,6 +23,11 @@ export function append(element, children) {
   return element;
 }
 
+// `count` random bytes as hexadecimal (keys that must not be guessed).
+export function randomHex(count) {
+  return Array.from(crypto.getRandomValues(new Uint8Array(count)), (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
 export function uniqueId(prefix) {
   sequence += 1;
   return `rostra-${prefix}-${sequence}`;

@@ -5,7 +5,7 @@
 import css from "./styles.css";
 import { Offline, client, uuid } from "./api.js";
 import { h, marked, uniqueId, utf16Offsets } from "./dom.js";
-import { extraPostFields } from "./hooks.js";
+import { decorateForm, extraPostFields } from "./hooks.js";
 import { translator } from "./i18n.js";
 
 const PAGE_SIZE = 20; // top-level comments per page
@@ -317,6 +317,7 @@ class Thread {
       fields, nudge, error,
       h("div", { class: "buttons" }, submit,
         parent && h("button", { type: "button", onclick: () => this.closeSlot(parent) }, t("cancel"))));
+    decorateForm(form);
     const attempt = { key: null, body: null, nudged: false };
     textarea.addEventListener("input", () => backdrop.replaceChildren());
     textarea.addEventListener("scroll", () => { backdrop.scrollTop = textarea.scrollTop; });
