@@ -5,7 +5,10 @@ import re
 from dashboard_support import STAFF_PASSWORD
 from server_support import ORIGIN, post
 
+from sqlalchemy import select
+
 from rostra.actions.accounts import create_staff
+from rostra.store.tables import comments
 
 XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>'
 
@@ -163,3 +166,26 @@ def test_pages_need_no_inline_script_or_style(dashboard, reader, story):
         html = (anonymous if path == "/admin/login" else admin).get(path).text
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
         assert not re.search(r"<style|\sstyle=|\son[a-z]+=", html), path
+
+
+def test_the_drawer_suspends_an_author_and_rejects_their_comments_in_one_form(dashboard, reader, story):
+    shown = post(reader, story["id"], "A first comment").json()
+    held = post(reader, story["id"], "you are a [hold] person").json()
+    moderator = dashboard.staff()
+    with dashboard.store.read() as connection:
+        author_id = connection.execute(select(comments.c.author_id).where(comments.c.id == shown["id"])).scalar_one()
+    drawer = moderator.get(f"/admin/authors/{author_id}")
+    assert 'class="sanction-form"' in drawer.text
+    without_token = moderator.post(f"/admin/authors/{author_id}/sanctions",
+                                   data={"kind": "suspension", "days": "2", "reason": "insults"})
+    assert without_token.status_code == 403
+    answer = moderator.post(f"/admin/authors/{author_id}/sanctions", follow_redirects=False, data={
+        "csrf_token": csrf_of(drawer.text), "kind": "suspension", "days": "2", "reason": "insults",
+        "reject_comments": "on"})
+    assert answer.status_code == 303
+    refused = post(reader, story["id"], "And another thing")
+    assert refused.status_code == 403 and refused.json()["sanction"]["kind"] == "suspension"
+    assert reader.get(f"/api/v1/stories/{story['id']}/comments").json()["items"] == []
+    assert {item["id"] for item in moderator.get("/api/v1/moderation/queue?queue=rejected").json()["items"]} == {
+        shown["id"], held["id"]}
+    assert "suspension" in moderator.get(f"/admin/authors/{author_id}").text

@@ -234,6 +234,27 @@ def lift(store: Store, book: SanctionBook, sanction_id: int, actor: str) -> dict
     return answer
 
 
+# The comments a "reject all their comments" sweeps away: what readers see or may soon see.
+_REJECTABLE = ("pending", "approved", "withheld")
+
+
+def sanction_author(store: Store, book: SanctionBook, staff, author_id: int, kind: str, reason: str,
+                    days: float | None = None, by_email: bool = False, reject_comments: bool = False) -> dict:
+    """A moderator's sanction from the author drawer; with `reject_comments`, every comment of the
+    author still pending or shown is rejected too, as one bulk moderator action (logged, undoable)."""
+    from rostra.actions.moderation import moderate
+
+    sanction = impose(store, book, author_id, kind, reason, f"moderator:{staff.username}", days=days,
+                      by_email=by_email)
+    if reject_comments:
+        with store.read() as connection:
+            ids = connection.execute(select(comments.c.id).where(
+                comments.c.author_id == author_id, comments.c.status.in_(_REJECTABLE))).scalars().all()
+        if ids:
+            moderate(store, staff, "reject", list(ids), reason=f"{kind} of the author: {reason.strip()}")
+    return sanction
+
+
 def sanctions_of(connection: Connection, author_id: int) -> list[Sanction]:
     rows = connection.execute(select(sanctions).where(sanctions.c.author_id == author_id).order_by(sanctions.c.id))
     return [Sanction.from_row(row) for row in rows]

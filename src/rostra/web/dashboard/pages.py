@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from rostra.actions import accounts as account_actions
 from rostra.actions import moderation as moderation_actions
+from rostra.actions import sanctions as sanction_actions
 from rostra.actions import queue as queue_actions
 from rostra.actions import sessions as session_actions
 from rostra.actions import sites as site_actions
@@ -287,6 +288,24 @@ async def author_note(request: Request, author_id: RowPath, staff: Viewer = Depe
     try:
         await run_in_threadpool(moderation_actions.add_author_note, runtime.store, staff.signed_in, author_id,
                                 form.get("body", ""))
+    except ActionError as error:
+        return _render("error.html", status_code=error.status, me=staff.signed_in, detail=error.detail)
+    return RedirectResponse(f"/admin/authors/{author_id}", status_code=303)
+
+
+@router.post("/authors/{author_id}/sanctions")
+async def author_sanction(request: Request, author_id: RowPath, staff: Viewer = Depends(moderator_page)) -> Response:
+    """The drawer's sanction form: ban, suspend for some days or always pre-moderate the author, and
+    optionally reject every comment of theirs still pending or shown."""
+    runtime: Runtime = request.app.state.runtime
+    form = await _checked_form(request, staff)
+    days = form.get("days", "").strip()
+    try:
+        await run_in_threadpool(
+            sanction_actions.sanction_author, runtime.store, runtime.defences.sanctions, staff.signed_in,
+            author_id, form.get("kind", ""), form.get("reason", ""),
+            days=float(days) if days.replace(".", "", 1).isdigit() else None,
+            by_email=form.get("by_email") == "on", reject_comments=form.get("reject_comments") == "on")
     except ActionError as error:
         return _render("error.html", status_code=error.status, me=staff.signed_in, detail=error.detail)
     return RedirectResponse(f"/admin/authors/{author_id}", status_code=303)
