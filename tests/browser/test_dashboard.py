@@ -7,13 +7,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser_support import save_screenshot
+from browser_support import save_screenshot, sign_in
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "server"))
 from server_support import FakeEngine  # noqa: E402
 
 from rostra.actions.accounts import create_staff  # noqa: E402
 
+MODERATOR = "mod@news.example"
 PASSWORD = "a long staff password"
 XSS = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
 NAME_XSS = '<img src=x onerror="window.pwned=3">'
@@ -22,7 +23,7 @@ NAME_XSS = '<img src=x onerror="window.pwned=3">'
 @pytest.fixture
 def server(start_live_server):
     live = start_live_server(engine=FakeEngine())
-    create_staff(live.runtime.store, "mod@news.example", "moderator", PASSWORD)
+    create_staff(live.runtime.store, MODERATOR, "moderator", PASSWORD)
     return live
 
 
@@ -46,14 +47,6 @@ class Reader:
         return [item["id"] for item in items]
 
 
-def sign_in(page, server, email: str = "mod@news.example", password: str = PASSWORD, path: str = "/admin"):
-    page.goto(server.url + path)
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.click("form.login-form button[type=submit]")
-    page.wait_for_selector("#queue")
-
-
 def status_of(server, comment_id: int) -> str:
     from rostra.store.queries import get_comment
 
@@ -63,7 +56,7 @@ def status_of(server, comment_id: int) -> str:
 
 def test_held_comment_arrives_live_and_is_approved_by_keyboard(server, page):
     reader = Reader(server)
-    sign_in(page, server)
+    sign_in(page, server, MODERATOR, PASSWORD)
     assert page.locator("#empty").is_visible()
     held = reader.post("you are a [hold] person", author_name="Sam")
     card = page.locator(f"#comment-{held['id']}")
@@ -81,7 +74,7 @@ def test_held_comment_arrives_live_and_is_approved_by_keyboard(server, page):
 def test_three_comments_moderated_by_keyboard_alone_and_undo(server, page):
     reader = Reader(server)
     ids = [reader.post(f"held number {number} [hold]")["id"] for number in range(3)]
-    sign_in(page, server)
+    sign_in(page, server, MODERATOR, PASSWORD)
     page.wait_for_selector(f"#comment-{ids[2]}.selected")  # newest first, the first one selected
     page.keyboard.press("a")
     page.wait_for_selector(f"#comment-{ids[2]}", state="detached")
@@ -104,7 +97,7 @@ def test_three_comments_moderated_by_keyboard_alone_and_undo(server, page):
 def test_reported_comment_shows_in_reported_with_its_reason(server, page):
     reader = Reader(server)
     comment = reader.post("an ordinary comment")
-    sign_in(page, server, path="/admin?queue=reported")
+    sign_in(page, server, MODERATOR, PASSWORD, path="/admin?queue=reported")
     other = server.client(origin=server.url)
     assert other.post(f"/api/v1/comments/{comment['id']}/reports",
                       json={"reason": "spam", "note": "selling watches"}).status_code == 201
@@ -122,7 +115,7 @@ def test_guest_reader_and_signed_out_moderator_are_refused(server, page, new_pag
     assert "/admin/login" in page.url
     reader = server.client(origin=server.url)
     assert reader.post("/api/v1/accounts", json={"username": "rita", "password": "long enough"}).status_code == 201
-    sign_in(page, server)
+    sign_in(page, server, MODERATOR, PASSWORD)
     cookies = page.context.cookies()
     page.click("header.top button[type=submit]")  # sign out
     page.wait_for_url("**/admin/login")
@@ -149,7 +142,7 @@ def test_hostile_text_renders_inert(server, page):
     visible = reader.post("plain")
     server.client(origin=server.url).post(f"/api/v1/comments/{visible['id']}/reports",
                                           json={"reason": "other", "note": XSS})
-    sign_in(page, server)
+    sign_in(page, server, MODERATOR, PASSWORD)
     page.locator(f"#comment-{held['id']}").wait_for()
     for path in ("/admin", "/admin?queue=reported", "/admin/stories", "/admin/log"):
         page.goto(server.url + path)
@@ -162,7 +155,7 @@ def test_hostile_text_renders_inert(server, page):
 def test_ban_by_keyboard_refuses_the_author_and_shows_in_the_drawer(server, page):
     reader = Reader(server)
     held = reader.post("buy my pills [hold]", author_name="Spammer")
-    sign_in(page, server)
+    sign_in(page, server, MODERATOR, PASSWORD)
     page.locator(f"#comment-{held['id']}.selected").wait_for()
     page.keyboard.press("b")
     page.locator(f"#comment-{held['id']}").wait_for(state="detached")
@@ -185,7 +178,7 @@ def test_a_held_comment_approved_by_keyboard_reaches_an_open_readers_page_live(s
     watcher = new_page()
     host_page(watcher, server, "/news/budget")
     expect(watcher.locator(f"{WIDGET} h2")).to_have_text("0 comments")
-    sign_in(page, server)
+    sign_in(page, server, MODERATOR, PASSWORD)
     held = writer.post("Read the [hold] budget papers, item 9", author_name="Sam")
     page.locator(f"#comment-{held['id']}").wait_for()
     expect(watcher.locator(WIDGET)).not_to_contain_text("budget papers")  # held: nobody else sees it

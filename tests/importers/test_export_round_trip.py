@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from import_support import fixture
-from rostra.actions.setup import DEMO_COMMENTS, DEMO_PATH, create_demo
+from rostra.actions.setup import DEMO_COMMENTS, DEMO_HELD, DEMO_PATH, create_demo
 from rostra.cli import main
 from rostra.config import Settings
 from rostra.runtime import Runtime
@@ -45,14 +45,15 @@ def test_demo_data_and_imports_round_trip_exactly(rostra, database, tmp_path, _s
     assert rostra("export", "--output", str(second), database_url=empty_url).status == 0
     assert second.read_bytes() == first.read_bytes()
     lines = [json.loads(line) for line in first.read_text().splitlines()]
-    assert sum(line.get("type") == "comment" for line in lines) == len(DEMO_COMMENTS) + 6 + 6
+    demo_comments = len(DEMO_COMMENTS) + len(DEMO_HELD)  # held ones too: an export keeps every comment
+    assert sum(line.get("type") == "comment" for line in lines) == demo_comments + 6 + 6
     # importing an export back into the database it came from adds nothing
     again = rostra("import", "rostra", str(first))
-    assert f"{len(DEMO_COMMENTS) + 12} already present; 0 skipped" in again.stdout
+    assert f"{demo_comments + 12} already present; 0 skipped" in again.stdout
     # one story alone
     only = rostra("export", "--story", f"{DEMO_ORIGIN}{DEMO_PATH}?utm_campaign=x")
     assert only.status == 0
-    assert sum('"type": "comment"' in line for line in only.stdout.splitlines()) == len(DEMO_COMMENTS)
+    assert sum('"type": "comment"' in line for line in only.stdout.splitlines()) == demo_comments
 
 
 _text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=40)

@@ -5,7 +5,8 @@ import re
 import pytest
 from server_support import ORIGIN
 
-from rostra.actions.setup import create_demo
+from rostra.actions.queue import list_queue
+from rostra.actions.setup import DEMO_COMMENTS, DEMO_HELD, DEMO_REPORT, create_demo
 
 
 @pytest.fixture
@@ -49,6 +50,30 @@ def test_demo_story_is_found_when_the_server_moved(make_server):
     assert 'data-rostra-url="http://127.0.0.1:9123/demo"' in client.get("/demo").text
     story = client.post("/api/v1/stories", json={"url": "http://127.0.0.1:9123/demo"}).json()
     assert story["comment_count"] == 11
+
+
+def test_demo_thread_gives_a_new_moderator_held_and_reported_comments(make_server):
+    """The shipped engine holds the demo's abusive comments with its own reasons and spans; readers
+    see none of them, and one shown comment waits in Reported with the reader's reason."""
+    server = make_server(demo=True, real_engine=True)
+    story_id = create_demo(server.runtime)
+    pending = list_queue(server.runtime.store, "pending")["items"]
+    assert sorted(item["body_markdown"] for item in pending) == sorted(text for _, text, _ in DEMO_HELD)
+    by_author = {item["author"]["name"]: item for item in pending}
+    insult = by_author["Kev_77"]
+    assert "insult" in {reason["attribute"] for reason in insult["reasons"]}
+    assert [piece["text"] for piece in insult["highlighted"] if piece["attribute"]] == ["fuckwad"]
+    assert insult["parent"]["author_name"] == "Sam Whitfield"
+    assert "coded_hate" in {reason["attribute"] for reason in by_author["Northside Patriot"]["reasons"]}
+    assert "spam" in {reason["attribute"] for reason in by_author["Jobs Desk"]["reasons"]}
+    assert "off_topic" in {reason["attribute"] for reason in by_author["TRUTH SEEKER"]["reasons"]}
+    assert all(reason["attribute"] != "premoderation" for item in pending for reason in item["reasons"])
+    shown = server.reader().get(f"/api/v1/stories/{story_id}/comments", params={"limit": 100}).text
+    assert all(text[:20] not in shown for _, text, _ in DEMO_HELD)
+    reported = list_queue(server.runtime.store, "reported")["items"]
+    index, reason, note = DEMO_REPORT
+    assert [item["body_markdown"] for item in reported] == [DEMO_COMMENTS[index][1]]
+    assert [(report["reason"], report["note"]) for report in reported[0]["reports"]] == [(reason, note)]
 
 
 def test_demo_without_demo_story_uses_its_own_address(server):

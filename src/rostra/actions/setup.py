@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -11,13 +12,15 @@ from sqlalchemy import bindparam, func, select, update
 
 from rostra.actions.comments import delete_comment, post_comment
 from rostra.actions.identity import Viewer
+from rostra.actions.moderation import ModerationEngine
 from rostra.actions.reactions import react
+from rostra.actions.reports import report
 from rostra.actions.sites import ensure_site
 from rostra.actions.stories import DEFAULT_SITE, get_or_create_story
 from rostra.config import Settings
-from rostra.moderation import CommentInput, Verdict
+from rostra.moderation import CommentInput, Reason, Verdict
 from rostra.store import Store
-from rostra.store.queries import utcnow
+from rostra.store.queries import get_story, utcnow
 from rostra.store.tables import comments, sites, stories
 
 if TYPE_CHECKING:
@@ -61,6 +64,20 @@ DEMO_COMMENTS = (
     ("Maria Okafor", "Thank you all for the comments. The fares consultation opens on 3 February; "
      "I'll make sure the hospital link is on the agenda.", None, 18),
 )
+# Comments the site's engine holds, waiting in the dashboard's Pending queue for the first moderator:
+# (author, text, index in DEMO_COMMENTS of the comment it replies to). Readers never see them.
+DEMO_HELD = (
+    ("Kev_77", "Go for it, fuckwad.", 4),  # an insult aimed at another reader
+    ("TRUTH SEEKER", "WAKE UP!!! CHEMTRAILS ARE BEING SPRAYED OVER EVERY CITY AND THE MAINSTREAM MEDIA IS "
+     "COVERING IT UP. SHARE BEFORE THEY DELETE THIS!!!", None),  # an off-topic paste
+    ("Jobs Desk", "Earn $500 a day from home! I did, click here: https://quick-cash-jobs.example/start",
+     None),  # spam
+    ("Northside Patriot", "Of course Okafor voted against, (((they))) always look after their own.",
+     None),  # coded hate: the echo
+)
+# A shown comment a reader reported, waiting in the Reported queue (a report against a fair comment,
+# for the moderator to dismiss by approving it): (index in DEMO_COMMENTS, reason, the reporter's note).
+DEMO_REPORT = (4, "offensive", "Dismisses everyone who relies on the 44.")
 DEMO_DELETED = (9,)  # deleted by its author afterwards: its reply stays under a placeholder
 DEMO_THREAD_SPAN = timedelta(hours=5)  # the demo thread reads as an evening's discussion, not one second
 
@@ -70,6 +87,22 @@ class _ApproveDemo:
 
     def moderate(self, comment: CommentInput) -> Verdict:
         return Verdict(decision="approve", scores={}, reasons=(), model="none (demo content)")
+
+
+@dataclass(frozen=True)
+class _HoldDemo:
+    """The site's own engine scores the demo's held comments, so their reasons and spans are the
+    engine's; whatever it decides, they wait in Pending for the newcomer's first moderation (an
+    engine that would let one through adds the reason `premoderation`)."""
+
+    engine: ModerationEngine
+
+    def moderate(self, comment: CommentInput) -> Verdict:
+        verdict = self.engine.moderate(comment)
+        reasons = verdict.reasons
+        if verdict.decision == "approve":
+            reasons = (*reasons, Reason("premoderation", 1.0, (), "demo"))
+        return replace(verdict, decision="hold", reasons=reasons)
 
 
 def listen_origin(settings: Settings) -> str:
@@ -110,7 +143,7 @@ def create_demo(runtime: Runtime) -> int | None:
     if not created:
         return None
     authors = {name: Viewer(guest_key=f"rostra-demo-{index}") for index, name in
-               enumerate(dict.fromkeys(name for name, *_ in DEMO_COMMENTS))}
+               enumerate(dict.fromkeys(name for name, *_ in (*DEMO_COMMENTS, *DEMO_HELD)))}
     readers = [Viewer(guest_key=f"rostra-demo-reader-{index}") for index in
                range(max(likes for *_, likes in DEMO_COMMENTS))]
     posted: list[int] = []
@@ -130,6 +163,17 @@ def create_demo(runtime: Runtime) -> int | None:
             react(store, reader, comment["id"], "like")
     for index in DEMO_DELETED:
         delete_comment(runtime, authors[DEMO_COMMENTS[index][0]], posted[index])
+    reported_index, reason, note = DEMO_REPORT
+    report(runtime, readers[0], posted[reported_index], reason, note)
+    with store.read() as connection:
+        site_id = get_story(connection, story["id"]).site_id
+    held_by_engine = _HoldDemo(runtime.engine_for(site_id))
+    for name, body, parent_index in DEMO_HELD:
+        posted.append(post_comment(
+            runtime, authors[name], story["id"], body,
+            parent_id=posted[parent_index] if parent_index is not None else None,
+            author_name=name, engine=held_by_engine,
+        )["id"])
     now = utcnow()
     step = DEMO_THREAD_SPAN / len(posted)
     with store.write() as connection:
