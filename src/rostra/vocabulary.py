@@ -24,6 +24,11 @@ ROLES = ("reader", "moderator", "admin")  # as a signed-in account acts, each al
 STAFF_ROLES = ("moderator", "admin")
 SANCTION_KINDS = ("ban", "suspension", "premoderation")  # premoderation: every comment held for a moderator
 
+# What an audit_log row is about (its subject_type; comments' own history is the moderation log)
+AUTHOR_SUBJECT = "author"  # sanctions, moderators' notes, erasure requests
+SITE_SUBJECT = "site"  # settings changes
+STORY_SUBJECT = "story"  # closing, reopening, title corrections, pre-moderation
+
 # Spam waves (clusters of near-copies): held until a moderator rejects or releases the whole wave
 CLUSTER_STATUSES = ("held", "rejected", "released")
 CLUSTER_DECISIONS = {"reject": ("rejected", "rejected"), "release": ("released", "approved")}  # -> (wave, comments)

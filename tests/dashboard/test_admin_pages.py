@@ -168,7 +168,7 @@ def test_pages_need_no_inline_script_or_style(dashboard, reader, story):
         assert not re.search(r"<style|\sstyle=|\son[a-z]+=", html), path
 
 
-def test_the_drawer_suspends_an_author_and_rejects_their_comments_in_one_form(dashboard, reader, story):
+def test_the_drawer_shows_trust_and_suspends_an_author_rejecting_their_comments_in_one_form(dashboard, reader, story):
     shown = post(reader, story["id"], "A first comment").json()
     held = post(reader, story["id"], "you are a [hold] person").json()
     moderator = dashboard.staff()
@@ -176,6 +176,8 @@ def test_the_drawer_suspends_an_author_and_rejects_their_comments_in_one_form(da
         author_id = connection.execute(select(comments.c.author_id).where(comments.c.id == shown["id"])).scalar_one()
     drawer = moderator.get(f"/admin/authors/{author_id}")
     assert 'class="sanction-form"' in drawer.text
+    assert "Trust: TL1 basic</strong> — 1 approved comment" in drawer.text  # what the level means
+    assert "every held comment waits for a moderator" in drawer.text
     without_token = moderator.post(f"/admin/authors/{author_id}/sanctions",
                                    data={"kind": "suspension", "days": "2", "reason": "insults"})
     assert without_token.status_code == 403
@@ -188,4 +190,6 @@ def test_the_drawer_suspends_an_author_and_rejects_their_comments_in_one_form(da
     assert reader.get(f"/api/v1/stories/{story['id']}/comments").json()["items"] == []
     assert {item["id"] for item in moderator.get("/api/v1/moderation/queue?queue=rejected").json()["items"]} == {
         shown["id"], held["id"]}
-    assert "suspension" in moderator.get(f"/admin/authors/{author_id}").text
+    drawer = moderator.get(f"/admin/authors/{author_id}").text
+    assert "suspension" in drawer
+    assert "Trust: TL0 new</strong>" in drawer and "an active sanction holds them at TL0" in drawer

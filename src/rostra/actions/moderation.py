@@ -20,7 +20,7 @@ from rostra.render import render_comment
 from rostra.store import Store
 from rostra.store.queries import get_comment, get_story, utcnow
 from rostra.store.tables import audit_log, authors, comments, moderation_log, reports
-from rostra.vocabulary import DECISION_STATUS, FINAL_MODERATOR_STATUSES, MODERATOR_STATUSES
+from rostra.vocabulary import AUTHOR_SUBJECT, DECISION_STATUS, FINAL_MODERATOR_STATUSES, MODERATOR_STATUSES
 
 log = logging.getLogger("rostra.moderation")
 
@@ -291,7 +291,6 @@ def undo_last(store: Store, staff: SignedIn) -> list[Outcome]:
 
 
 _UNDOABLE_FIELDS = ("status", "featured", "body_markdown")
-AUTHOR_SUBJECT = "author"
 AUTHOR_NOTE_ACTION = "author.note"
 
 

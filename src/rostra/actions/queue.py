@@ -15,12 +15,13 @@ import json
 from sqlalchemy import Connection, and_, func, literal, or_, select, union_all
 
 from rostra.actions.errors import InvalidInput, NotFound
-from rostra.actions.moderation import AUTHOR_NOTE_ACTION, AUTHOR_SUBJECT
+from rostra.actions.moderation import AUTHOR_NOTE_ACTION
 from rostra.actions.sanctions import sanctions_of
+from rostra.actions.trust import trust_summary
 from rostra.store import Store
 from rostra.store.queries import IMPORTED_ENGINE_DISAGREES, as_utc
 from rostra.store.tables import MAX_ID, audit_log, authors, comments, reports, stories
-from rostra.vocabulary import QUEUE_SORTS, QUEUES
+from rostra.vocabulary import AUTHOR_SUBJECT, QUEUE_SORTS, QUEUES
 
 # The statuses each queue shows; Reported shows comments with open reports, whatever their status.
 QUEUE_STATUSES = {
@@ -296,7 +297,7 @@ def author_histories(connection: Connection, author_ids: set[int]) -> dict[int, 
 
 
 def author_profile(store: Store, author_id: int, cursor: str | None = None) -> dict:
-    """The author drawer: history, sanctions, notes, and their comments newest first (paged)."""
+    """The author drawer: history, trust level, sanctions, notes, and their comments newest first (paged)."""
     with store.read() as connection:
         histories = author_histories(connection, {author_id})
         if author_id not in histories:
@@ -310,10 +311,12 @@ def author_profile(store: Store, author_id: int, cursor: str | None = None) -> d
         rows = rows[:AUTHOR_COMMENTS_PAGE]
         notes = [{"id": row.id, "body": row.note, "by": row.actor, "created_at": as_utc(row.created_at)}
                  for row in connection.execute(_author_notes(author_id))]
-        sanctions = [sanction.to_json() for sanction in sanctions_of(connection, author_id)]
+        given = sanctions_of(connection, author_id)
+        trust = trust_summary(connection, author_id, given)
+        sanctions = [sanction.to_json() for sanction in given]
         items = [{"id": row.id, "status": row.status, "body_html": row.body_html, "story_id": row.story_id,
                   "created_at": as_utc(row.created_at), "top_score": row.top_score} for row in rows]
-    return {"author": histories[author_id], "notes": notes, "comments": items, "sanctions": sanctions,
+    return {"author": histories[author_id], "trust": trust, "notes": notes, "comments": items, "sanctions": sanctions,
             "next_cursor": _encode_cursor([rows[-1].id]) if has_more else None}
 
 

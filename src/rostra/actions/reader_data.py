@@ -25,6 +25,7 @@ from rostra.importers import rostra_format
 from rostra.store import Store
 from rostra.store.queries import as_utc, utcnow
 from rostra.store.tables import accounts, authors, comments, stories
+from rostra.vocabulary import AUTHOR_SUBJECT
 
 if TYPE_CHECKING:
     from rostra.runtime import Runtime
@@ -72,7 +73,8 @@ def request_erasure(runtime: Runtime, viewer: Viewer) -> dict:
         if requested is None:
             requested = now
             connection.execute(update(authors).where(authors.c.id == author_id).values(erasure_requested_at=now))
-            audit(connection, actor=actor, action="erasure.requested", subject_type="author", subject_id=author_id,
+            audit(connection, actor=actor, action="erasure.requested", subject_type=AUTHOR_SUBJECT,
+                  subject_id=author_id,
                   note=f"{len(rows)} comments made placeholders; name and e-mail removed after the grace period")
         return {"comments_erased": len(rows), "personal_data_removed_after": as_utc(requested) + ERASURE_GRACE}
 
@@ -102,7 +104,7 @@ def purge_erasures(store: Store, now: datetime | None = None, grace: timedelta =
                                                  ).scalars():
                 log_status(connection, comment_id, "rostra-erasure", "deleted", "deleted",
                            note="the author's name and e-mail address were removed (erasure)")
-            audit(connection, actor="rostra-erasure", action="erasure.completed", subject_type="author",
+            audit(connection, actor="rostra-erasure", action="erasure.completed", subject_type=AUTHOR_SUBJECT,
                   subject_id=author_id, note="name and e-mail address removed; account closed" if account_id
                   else "name and e-mail address removed")
     return len(due)

@@ -25,7 +25,7 @@ from rostra.guards.addresses import in_network
 from rostra.store import Store
 from rostra.store.queries import as_utc, utcnow
 from rostra.store.tables import audit_log, authors, comments, sanctions
-from rostra.vocabulary import SANCTION_KINDS
+from rostra.vocabulary import AUTHOR_SUBJECT, SANCTION_KINDS
 
 REFUSING_KINDS = ("ban", "suspension")  # the others still let the author write
 SEVERITY = {"ban": 3, "suspension": 2, "premoderation": 1}
@@ -131,9 +131,6 @@ class SanctionBook:
         if sanction is not None and sanction.kind in REFUSING_KINDS:
             raise refusal(sanction)
         return sanction
-
-
-AUTHOR_SUBJECT = "author"
 
 
 def _log(connection: Connection, author_id: int | None, actor: str, action: str, sanction: dict, note: str) -> None:

@@ -14,12 +14,10 @@ from rostra.store import Store
 from rostra.store.queries import insert_ignoring_duplicates, utcnow
 from rostra.store.tables import audit_log, site_origins, sites
 from rostra.store.urls import BadURL, normalize_origin
+from rostra.vocabulary import SITE_SUBJECT
 
 if TYPE_CHECKING:
     from rostra.runtime import Runtime
-
-SITE_SUBJECT = "site"
-
 
 def load_site_config(store: Store, settings: Settings, site_id: int) -> SiteConfig:
     """The effective settings of a site as the database holds them now."""

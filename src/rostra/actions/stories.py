@@ -13,6 +13,7 @@ from rostra.store import Store
 from rostra.store.queries import approved_counts, as_utc, get_story, insert_ignoring_duplicates, utcnow
 from rostra.store.tables import comments, site_origins, stories
 from rostra.store.urls import BadURL, canonical_url, normalize_origin
+from rostra.vocabulary import STORY_SUBJECT
 
 DEFAULT_SITE = "default"
 MAX_TITLE_CHARS = 500
@@ -182,5 +183,5 @@ def moderate_story(store: Store, staff: SignedIn, story_id: int, changes: dict) 
         if not changed:
             return
         connection.execute(update(stories).where(stories.c.id == story_id).values(**changed))
-        audit(connection, actor=staff.actor, action="story.changed", subject_type="story", subject_id=story_id,
+        audit(connection, actor=staff.actor, action="story.changed", subject_type=STORY_SUBJECT, subject_id=story_id,
               site_id=row.site_id, before={name: before[name] for name in changed}, after=changed)

@@ -7,7 +7,7 @@ at once, and how much the author's reports of others weigh.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import Connection, and_, bindparam, func, select
@@ -23,6 +23,7 @@ REJECTION_COST = 3  # one rejected comment undoes three approved ones
 UPHELD_REPORT_COST = 2  # a report a moderator upheld against the author undoes two
 # (effective approved comments, account age in days, registered account needed) to reach each level
 LEVEL_REQUIREMENTS = ((1, 0, False), (5, 2, False), (20, 14, True), (50, 60, True))
+REGULAR_LEVEL = 3  # from "regular" on, a record of rejections bars the level however much else is approved
 MAX_REJECTED_SHARE_FOR_REGULAR = 0.05
 REPORT_WEIGHT_BY_LEVEL = (0.5, 1.0, 1.5, 2.0, 3.0)
 MIN_ACCURACY_FACTOR = 0.2
@@ -72,7 +73,8 @@ def trust_level(standing: Standing, sanctioned: bool = False) -> int:
             break
         if registered and not standing.registered:
             break
-        if required_level >= 3 and decided and standing.rejected / decided > MAX_REJECTED_SHARE_FOR_REGULAR:
+        rejected_share = standing.rejected / decided if decided else 0.0
+        if required_level >= REGULAR_LEVEL and rejected_share > MAX_REJECTED_SHARE_FOR_REGULAR:
             break
         level = required_level
     return level
@@ -123,21 +125,36 @@ def standing_of(connection: Connection, author_id: int | None) -> Standing:
                     row.made_dismissed, row.created_at, bool(row.registered))
 
 
+def level_meaning(level: int) -> str:
+    """What a trust level says about an author and what it changes, in a moderator's words, from the
+    same constants that decide it."""
+    if level == 0:
+        earned = "new, or trust lost to rejections, upheld reports or a sanction"
+    else:
+        approved, days, registered = LEVEL_REQUIREMENTS[level - 1]
+        earned = (f"{approved} approved comment{'s' if approved != 1 else ''} (net of rejections and upheld "
+                  f"reports)" + (f", {days} days since first seen" if days else "")
+                  + (", a registered account" if registered else "")
+                  + (f", at most {MAX_REJECTED_SHARE_FOR_REGULAR:.0%} rejected" if level >= REGULAR_LEVEL else ""))
+    held = ("a comment held for a mild reason (insult, profanity, off topic...) goes out at once"
+            if level >= TRUSTED_LEVEL else "every held comment waits for a moderator")
+    return (f"{earned}; {held}; a report by them counts {REPORT_WEIGHT_BY_LEVEL[level]:g}, scaled by how "
+            "often their earlier reports were upheld")
+
+
+# Standing fields the drawer shows as they are; `created_at` is shown as the account's age.
+SHOWN_STANDING_FIELDS = tuple(item.name for item in fields(Standing) if item.name != "created_at")
+
+
 def summary(standing: Standing, sanctioned: bool) -> dict:
-    """The trust figures the dashboard's author drawer shows."""
+    """The trust figures the dashboard's author drawer shows (api.schemas.Trust describes them)."""
     level = trust_level(standing, sanctioned)
     return {
         "level": level,
         "name": LEVEL_NAMES[level],
-        "approved": standing.approved,
-        "rejected": standing.rejected,
-        "held": standing.held,
-        "reports_upheld_against": standing.reports_upheld_against,
-        "reports_dismissed_against": standing.reports_dismissed_against,
-        "reports_made_upheld": standing.reports_made_upheld,
-        "reports_made_dismissed": standing.reports_made_dismissed,
+        "meaning": level_meaning(level),
+        **{name: getattr(standing, name) for name in SHOWN_STANDING_FIELDS},
         "account_age_days": round(standing.age_days, 1),
-        "registered": standing.registered,
         "report_weight": report_weight(standing, sanctioned),
     }
 
@@ -151,6 +168,12 @@ def only_mild_reasons(reasons: list[dict] | None) -> bool:
 SCREENING_PHASE = "screening"  # reasons the abuse defences add (waves, spam signals, sanctions)
 
 
+def trust_summary(connection: Connection, author_id: int, given_sanctions) -> dict:
+    """The author's trust as the drawer shows it, given their sanctions (an active one means TL0)."""
+    moment = utcnow()
+    return summary(standing_of(connection, author_id), any(sanction.active(moment) for sanction in given_sanctions))
+
+
 def author_summary(store: Store, author_id: int) -> dict:
     """The author drawer's content: who, trust with the figures behind it, and every sanction."""
     from rostra.actions.sanctions import sanctions_of
@@ -162,16 +185,14 @@ def author_summary(store: Store, author_id: int) -> dict:
         ).first()
         if author is None:
             raise NotFound(f"no author {author_id}", field="author_id")
-        standing = standing_of(connection, author_id)
         given = sanctions_of(connection, author_id)
-    moment = utcnow()
-    sanctioned = any(sanction.active(moment) for sanction in given)
+        trust = trust_summary(connection, author_id, given)
     return {
         "id": author.id,
         "name": author.display_name,
         "registered": author.account_id is not None,
         "created_at": as_utc(author.created_at),
-        "trust": summary(standing, sanctioned),
+        "trust": trust,
         "sanctions": [sanction.to_json() for sanction in given],
     }
 

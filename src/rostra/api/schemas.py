@@ -7,11 +7,12 @@ surrogates, so bad input is named field by field instead of reaching the databas
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_type_hints
 
 from fastapi import Path
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
+from rostra.actions.trust import SHOWN_STANDING_FIELDS, Standing
 from rostra.store.tables import MAX_ID
 
 
@@ -386,19 +387,16 @@ class Sanction(BaseModel):
     active: bool
 
 
-class Trust(BaseModel):
-    level: int = Field(description="0 new, 1 basic, 2 member, 3 regular, 4 leader")
-    name: str
-    approved: int
-    rejected: int
-    held: int
-    reports_upheld_against: int
-    reports_dismissed_against: int
-    reports_made_upheld: int
-    reports_made_dismissed: int
-    account_age_days: float
-    registered: bool
-    report_weight: float = Field(description="what one report by this author weighs")
+# The author's standing as rostra.actions.trust.Standing counts it, plus the level it earns.
+Trust = create_model(
+    "Trust",
+    level=(int, Field(description="0 new, 1 basic, 2 member, 3 regular, 4 leader")),
+    name=(str, Field(description="the level's name")),
+    meaning=(str, Field(description="what earns the level and what it changes, in plain words")),
+    **{name: (get_type_hints(Standing)[name], ...) for name in SHOWN_STANDING_FIELDS},
+    account_age_days=(float, ...),
+    report_weight=(float, Field(description="what one report by this author weighs")),
+)
 
 
 class AuthorSummary(BaseModel):
