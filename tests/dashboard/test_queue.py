@@ -230,3 +230,27 @@ def test_counts_stop_at_the_cap_and_come_with_the_first_page_only(dashboard, rea
     assert first["counts"]["pending"] == {"count": COUNT_CAP, "capped": True}
     assert queue(moderator, cursor=first["next_cursor"])["counts"] is None
     assert "1000+" in moderator.get("/admin").text
+
+
+def test_text_search_walks_the_index_with_the_same_answers_on_both_databases(dashboard, reader, story):
+    """Substring, any case, wildcards and quotes taken literally, kept in step with edits; fewer
+    than three characters are refused (a trigram index cannot look them up)."""
+    texts = ["Trams are late again", "The TRAM depot closes", "Budget 100% spent", "snake_case words",
+             'She said "no" twice', "L'École ferme", "nothing to see"]
+    ids = {text: post(reader, story["id"], text).json()["id"] for text in texts}
+    moderator = dashboard.staff()
+
+    def found(words: str, name: str = "approved") -> set[str]:
+        return {item["body_markdown"] for item in queue(moderator, queue=name, q=words)["items"]}
+
+    assert found("tram") == {"Trams are late again", "The TRAM depot closes"}
+    assert found("tram", "all") == found("tram") and found("tram", "pending") == set()
+    assert queue(moderator, queue="approved", q="tram")["counts"]["approved"] == {"count": 2, "capped": False}
+    assert found("0% s") == {"Budget 100% spent"} and found("e_c") == {"snake_case words"}
+    assert found("%_%") == set()
+    assert found('"no"') == {'She said "no" twice'} and found("l'éCOLE") == {"L'École ferme"}
+    edited = reader.patch(f"/api/v1/comments/{ids['Trams are late again']}", json={"body": "Buses are late again"})
+    assert edited.status_code == 200, edited.text
+    assert found("tram") == {"The TRAM depot closes"} and found("buses ARE") == {"Buses are late again"}
+    short = moderator.get(QUEUE, params={"queue": "approved", "q": "no"})
+    assert short.status_code == 422 and short.json()["field"] == "q"

@@ -20,6 +20,7 @@ from rostra.actions.sanctions import sanctions_of
 from rostra.actions.trust import trust_summary
 from rostra.store import Store
 from rostra.store.queries import IMPORTED_ENGINE_DISAGREES, as_utc
+from rostra.store.search import MIN_SEARCH_CHARS, body_contains
 from rostra.store.tables import MAX_ID, audit_log, authors, comments, reports, stories
 from rostra.vocabulary import AUTHOR_SUBJECT, QUEUE_SORTS, QUEUES
 
@@ -86,7 +87,7 @@ def _filters(queue: str, story_id: int | None, attribute: str | None, author_id:
     if attribute:
         conditions.append(comments.c.reason_attributes.contains(f" {attribute} ", autoescape=True))
     if search:
-        conditions.append(comments.c.body_markdown.icontains(search, autoescape=True))
+        conditions.append(body_contains(search))
     if disagreements:
         conditions.append(IMPORTED_ENGINE_DISAGREES)
     return conditions
@@ -99,8 +100,8 @@ def _check(queue: str, sort: str, attribute: str | None, search: str | None) -> 
         raise InvalidInput(f"must be one of {', '.join(QUEUE_SORTS)}", field="sort")
     if attribute is not None and not attribute.replace("_", "").isalnum():
         raise InvalidInput("an attribute or rule name such as insult or banned_word", field="attribute")
-    if search is not None and len(search) > MAX_SEARCH_CHARS:
-        raise InvalidInput(f"at most {MAX_SEARCH_CHARS} characters", field="q")
+    if search is not None and not MIN_SEARCH_CHARS <= len(search) <= MAX_SEARCH_CHARS:
+        raise InvalidInput(f"search for {MIN_SEARCH_CHARS} to {MAX_SEARCH_CHARS} characters", field="q")
 
 
 def queue_counts(connection: Connection, story_id: int | None = None, attribute: str | None = None,
