@@ -62,6 +62,10 @@ class Settings(BaseModel):
     redis_url: str | None = Field(
         None, description="Redis URL for rate limits shared by all workers; in memory when unset"
     )
+    event_poll_seconds: float = Field(
+        1.0, gt=0, le=3600, description="how often each process reads the events other processes published, "
+        "as a fallback for the nudges of PostgreSQL and Redis (without Redis on SQLite, their only way in)"
+    )
     cookie_secure: bool = Field(False, description="mark the session cookie Secure (needs HTTPS)")
     cookie_samesite: str = Field("lax", description="SameSite of the session cookie: lax, strict or none")
     sqlite_synchronous: str = Field(

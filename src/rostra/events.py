@@ -5,8 +5,9 @@ event row is written in that same transaction, so an event exists exactly when t
 describes was committed (a rolled-back comment announces nothing). After the commit the store wakes
 this process's `EventBus`, which reads the new rows and hands them to its subscribers at once; other
 worker processes, and other machines on the same database, find them by polling the table every
-`POLL_SECONDS`. Because events are rows with increasing ids, a page that reconnects with the last id
-it saw (SSE's `Last-Event-ID`) gets what it missed from the table itself.
+`poll_seconds` (the `event_poll_seconds` setting, a second by default). Because events are
+rows with increasing ids, a page that reconnects with the last id it saw (SSE's `Last-Event-ID`)
+gets what it missed from the table itself.
 
 Other processes are nudged so they need not wait for the poll: on PostgreSQL the publishing
 transaction sends a NOTIFY, which PostgreSQL delivers only if and when it commits, and every bus
@@ -22,11 +23,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import threading
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from select import select as wait_until_readable  # `select` is SQLAlchemy's here
 
 from pydantic_core import to_jsonable_python
 from sqlalchemy import Connection, delete, func, insert, select
@@ -39,13 +42,13 @@ from rostra.vocabulary import EVENT_KINDS
 
 log = logging.getLogger("rostra.events")
 
-POLL_SECONDS = 1.0  # how late another process's event may reach this one's subscribers
 LOOKBACK_IDS = 200  # ids below the highest read that may still commit (PostgreSQL)
 BATCH = 500  # rows read per poll
 REPLAY_LIMIT = 500  # at most this many missed events are replayed to a reconnecting subscriber
 RETENTION = timedelta(days=1)  # older events are pruned (rostra.workers): a page away longer reloads
 SUBSCRIBER_QUEUE = 1000  # a subscriber this far behind is dropped (it reconnects and replays)
 NUDGE_CHANNEL = "rostra_events"  # PostgreSQL NOTIFY channel and Redis pub/sub channel
+STOP_JOIN_SECONDS = 5  # how long stop() waits for a thread it has woken (one stuck in a dead connection)
 
 
 @dataclass(frozen=True)
@@ -111,12 +114,14 @@ class EventBus:
     """Delivers committed events to this process's subscribers (SSE streams) and listeners (caches).
 
     A poller thread starts with `start()` (the server's lifespan) and reads the outbox when woken
-    by a local commit or every POLL_SECONDS; without it, `poll_once()` delivers by hand (the CLI,
-    tests)."""
+    by a local commit or every `poll_seconds`; without it, `poll_once()` delivers by hand (the CLI,
+    tests). `stop()` wakes every thread it started at once, however long the poll interval, so a
+    closing process does not wait out a poll."""
 
-    def __init__(self, store: Store, redis_url: str | None = None):
+    def __init__(self, store: Store, redis_url: str | None = None, *, poll_seconds: float):
         self.store = store
         self.redis_url = redis_url
+        self.poll_seconds = poll_seconds
         self._nudge_threads: list[threading.Thread] = []
         self._redis = None  # the client publishing nudges, made on first use
         self._subscribers: set[_Subscriber] = set()
@@ -124,6 +129,9 @@ class EventBus:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
+        # The PostgreSQL listener waits on its socket, not on `_stop`: `stop()` writes to this pair
+        # so that wait ends at once (made in `start()`).
+        self._stop_signal: tuple[socket.socket, socket.socket] | None = None
         self._thread: threading.Thread | None = None
         self._recent: deque[int] = deque(maxlen=LOOKBACK_IDS * 4)
         self._recent_set: set[int] = set()
@@ -147,6 +155,7 @@ class EventBus:
             return
         self._high_water = self._current_high_water()
         self._stop.clear()
+        self._stop_signal = socket.socketpair()
         self._thread = threading.Thread(target=self._run, name="rostra-events", daemon=True)
         self._thread.start()
         listeners = []
@@ -166,11 +175,19 @@ class EventBus:
             return
         self._stop.set()
         self._wake.set()
-        self._thread.join(timeout=5)
+        self._stop_signal[1].send(b"\0")
+        if self.redis_url:
+            # The Redis listener waits inside the client for a message: a nudge of our own ends
+            # that wait (other processes' buses poll once more for it, which is harmless).
+            self._publish_redis_nudge()
+        self._thread.join(timeout=STOP_JOIN_SECONDS)
         self._thread = None
         for thread in self._nudge_threads:
-            thread.join(timeout=5)
+            thread.join(timeout=STOP_JOIN_SECONDS)
         self._nudge_threads = []
+        for end in self._stop_signal:
+            end.close()
+        self._stop_signal = None
         if self._publish_redis_nudge in self.store.commit_listeners:
             self.store.commit_listeners.remove(self._publish_redis_nudge)
 
@@ -182,7 +199,7 @@ class EventBus:
                 listen()
             except Exception as error:  # noqa: BLE001 - nudges are an optimisation over polling
                 log.warning("event nudges interrupted (%s); polling meanwhile", type(error).__name__)
-                self._stop.wait(POLL_SECONDS)
+                self._stop.wait(self.poll_seconds)
 
     def _listen_postgres(self) -> None:
         import psycopg
@@ -192,9 +209,12 @@ class EventBus:
         conninfo = url.set(query={}).render_as_string(hide_password=False)
         with psycopg.connect(conninfo, autocommit=True, **({"options": options} if options else {})) as connection:
             connection.execute(f"LISTEN {NUDGE_CHANNEL}")
+            stop_signal = self._stop_signal[0]
             while not self._stop.is_set():
-                for _ in connection.notifies(timeout=POLL_SECONDS, stop_after=1):
+                # Take what has arrived without waiting, then wait for the socket or for stop().
+                if list(connection.notifies(timeout=0)):
                     self._wake.set()
+                wait_until_readable([connection.fileno(), stop_signal], [], [], self.poll_seconds)
 
     def _listen_redis(self) -> None:
         import redis
@@ -203,7 +223,7 @@ class EventBus:
         try:
             pubsub.subscribe(NUDGE_CHANNEL)
             while not self._stop.is_set():
-                if pubsub.get_message(timeout=POLL_SECONDS) is not None:
+                if pubsub.get_message(timeout=self.poll_seconds) is not None:
                     self._wake.set()
         finally:
             pubsub.close()
@@ -220,7 +240,7 @@ class EventBus:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self._wake.wait(POLL_SECONDS)
+            self._wake.wait(self.poll_seconds)
             self._wake.clear()
             if self._stop.is_set():
                 break

@@ -46,7 +46,7 @@ class Runtime:
         self.settings = settings
         self.store = store
         self.limiter = limiter
-        self.events = EventBus(store, settings.redis_url)
+        self.events = EventBus(store, settings.redis_url, poll_seconds=settings.event_poll_seconds)
         secret_key = ensure_secret_key(settings)
         self.signer = URLSafeTimedSerializer(secret_key, salt=COOKIE_SALT)
         self.defences = Defences(store, settings, secret_key)

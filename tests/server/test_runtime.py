@@ -18,6 +18,12 @@ from rostra.runtime import Runtime
 from rostra.store.tables import audit_log, events
 
 WAIT_SECONDS = 5
+SLOW_POLL_SECONDS = 60.0  # a poll so slow that only a nudge explains an event arriving within a second
+BUS_THREADS = ("rostra-events", "rostra-nudges")
+
+
+def _bus_threads() -> set[threading.Thread]:
+    return {thread for thread in threading.enumerate() if thread.name in BUS_THREADS}
 
 
 def _kinds(runtime: Runtime, story_id: int | None = None) -> list[str]:
@@ -144,21 +150,22 @@ def test_bad_site_settings_are_refused_by_name_and_change_nothing(server):
 
 @pytest.mark.parametrize("with_redis", [False, True], ids=["database", "redis"])
 def test_another_process_is_nudged_at_once_not_at_the_next_poll(database, tmp_path, server, client, story,
-                                                               monkeypatch, with_redis, request):
+                                                               with_redis, request):
     """PostgreSQL's NOTIFY (and Redis pub/sub when configured) wake other processes' buses: with
     polling slowed to a minute, an event still arrives within a second. SQLite without Redis has no
-    nudge and waits for the poll (which the earlier test shows delivering)."""
-    import rostra.events
-
+    nudge and waits for the poll (which the earlier test shows delivering). Closing the two
+    runtimes ends their threads at once, the minute-long poll notwithstanding."""
     redis_url = request.getfixturevalue("redis_url") if with_redis else None
     nudged = with_redis or database.backend == "postgresql"
-    monkeypatch.setattr(rostra.events, "POLL_SECONDS", 60.0)
-    writer = Runtime.from_settings(make_settings(database, tmp_path, redis_url=redis_url), migrate=False)
-    reader = Runtime.from_settings(make_settings(database, tmp_path, redis_url=redis_url), migrate=False)
+    slow = make_settings(database, tmp_path, redis_url=redis_url, event_poll_seconds=SLOW_POLL_SECONDS)
+    writer = Runtime.from_settings(slow, migrate=False)
+    reader = Runtime.from_settings(slow, migrate=False)
+    threads_before = _bus_threads()
     seen = []
     reader.events.add_listener(seen.append)
     reader.start()
     writer.start()
+    started = _bus_threads() - threads_before
     try:
         time.sleep(0.5)  # listeners connected
         site_id = writer.site_for_origin(ORIGIN)
@@ -174,3 +181,4 @@ def test_another_process_is_nudged_at_once_not_at_the_next_poll(database, tmp_pa
     finally:
         writer.close()
         reader.close()
+    assert started and not any(thread.is_alive() for thread in started)
