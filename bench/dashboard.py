@@ -2,7 +2,7 @@
 database of 1,000,000 comments, SQLite and PostgreSQL. Target: p99 < 100 ms.
 
 The database is generated with bulk inserts (a site's realistic mix: 93 % approved, 3 % pending,
-3 % rejected, 1 % withheld, one comment in 200 reported, 5,000 stories, 50,000 authors), then
+3 % rejected, 1 % withheld, one comment in 200 reported (half of the reports still open), 5,000 stories, 50,000 authors), then
 `rostra serve` runs on it as a separate process and each moderator, signed in with its own session,
 loops over what a moderator does all day:
 
@@ -13,6 +13,8 @@ loops over what a moderator does all day:
 - older:      the second page of Approved (cursor)
 - story:      every comment of one story
 - author:     an author's drawer (history, notes, comments)
+- search:     Approved searched for a name one comment in 500 mentions (the newest page, with counts)
+- search all: All searched for a phrase one comment in 8 holds (the worst case: most rows match)
 - approve:    POST /api/v1/moderation/actions on a pending comment (with CSRF token)
 
 Each moderator pauses --think-ms (250 ms by default: four requests a second, faster than anyone
@@ -35,6 +37,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
 import sqlalchemy as sa
@@ -70,6 +73,12 @@ TEXTS = (
     "BUY CHEAP WATCHES NOW at example dot com, best prices!!!",
     "I disagree with the mayor, but this piece is fair to her.",
 )
+# One comment in MENTION_ONE_IN names a councillor, what a moderator searches for; SEARCH_COMMON is
+# in one text of TEXTS, so one comment in eight holds it.
+MENTION_ONE_IN = 500
+MENTION = " Councillor Okafor said the same at the meeting."
+SEARCH_RARE = "okafor"
+SEARCH_COMMON = "route 12"
 # A held comment's reason as the engine would give it, with the span of the word at fault.
 HELD_REASONS = {1: ("insult", 0.91, "idiot"), 4: ("insult", 0.88, "moron"), 6: ("spam", 0.83, "BUY CHEAP WATCHES")}
 
@@ -86,6 +95,7 @@ def generate(url: str, comments: int, seed: int = 20261202) -> dict:
     now = datetime.now(UTC)
     engine = sa.create_engine(url)
     html = [render_comment(text) for text in TEXTS]
+    mentioning_html = [render_comment(text + MENTION) for text in TEXTS]
     statuses = status_plan(comments, seed)
     pending_ids: list[int] = []
     began = time.perf_counter()
@@ -112,10 +122,12 @@ def generate(url: str, comments: int, seed: int = 20261202) -> dict:
                 attributes = f" {attribute} "
             if status == "pending":
                 pending_ids.append(comment_id)
+            mentions = comment_id % MENTION_ONE_IN == 0
             rows.append({
                 "id": comment_id, "story_id": chooser.randrange(1, STORIES + 1), "parent_id": None, "depth": 0,
-                "author_id": chooser.randrange(1, AUTHORS + 1), "body_markdown": TEXTS[text_index],
-                "body_html": html[text_index], "status": status, "reaction_count": 0,
+                "author_id": chooser.randrange(1, AUTHORS + 1),
+                "body_markdown": TEXTS[text_index] + (MENTION if mentions else ""),
+                "body_html": (mentioning_html if mentions else html)[text_index], "status": status, "reaction_count": 0,
                 "moderation_scores": {"toxicity": top, "insult": top / 2}, "moderation_reasons": reasons,
                 "moderation_model": "bench", "top_score": top, "reason_attributes": attributes,
                 "featured": False, "created_at": now - timedelta(seconds=comments - comment_id),
@@ -123,7 +135,8 @@ def generate(url: str, comments: int, seed: int = 20261202) -> dict:
             if status == "approved" and comment_id % REPORTED_ONE_IN == 0:
                 reports.append({"comment_id": comment_id, "author_id": chooser.randrange(1, AUTHORS + 1),
                                 "reason": "abusive", "note": "rude",
-                                "created_at": now, "outcome": None if comment_id % 2 else "dismissed"})
+                                "created_at": now,
+                                "outcome": None if comment_id // REPORTED_ONE_IN % 2 else "dismissed"})
             if len(rows) == BATCH:
                 connection.execute(tables.comments.insert(), rows)
                 rows = []
@@ -134,9 +147,10 @@ def generate(url: str, comments: int, seed: int = 20261202) -> dict:
             for table in ("stories", "authors", "comments", "reports"):
                 connection.execute(sa.text(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
-    with engine.connect() as connection:
-        connection.execute(sa.text("ANALYZE"))
-        connection.commit()
+    # What autovacuum does after a bulk load (PostgreSQL): statistics, and the visibility map that
+    # lets the queue's counts read the (status, id) index alone.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(sa.text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
     engine.dispose()
     return {"pending_ids": pending_ids, "seconds": time.perf_counter() - began, "reports": len(reports)}
 
@@ -145,7 +159,7 @@ def operations(pending: list[int], cursor_of_approved: str, moderators: int):
     """The moderator's loop; each moderator approves only its own share of the pending comments."""
     shares = [pending[index::moderators] for index in range(moderators)]
     plan = (["queue"] * 6 + ["page"] * 3 + ["reported"] * 2 + ["by score"] * 2 + ["older"] * 2
-            + ["story"] * 2 + ["author"] * 1 + ["approve"] * 2)
+            + ["story"] * 2 + ["author"] * 1 + ["search"] * 1 + ["search all"] * 1 + ["approve"] * 2)
 
     def operation(client: Client, sequence: int):
         kind = plan[(sequence + client.index) % len(plan)]
@@ -161,6 +175,10 @@ def operations(pending: list[int], cursor_of_approved: str, moderators: int):
             request = client.request("GET", f"/api/v1/moderation/queue?queue=approved&cursor={cursor_of_approved}")
         elif kind == "story":
             request = client.request("GET", f"/api/v1/moderation/queue?queue=all&story_id={random.randrange(1, STORIES)}")
+        elif kind == "search":
+            request = client.request("GET", f"/api/v1/moderation/queue?queue=approved&q={SEARCH_RARE}")
+        elif kind == "search all":
+            request = client.request("GET", f"/api/v1/moderation/queue?queue=all&q={quote(SEARCH_COMMON)}")
         elif kind == "author":
             request = client.request("GET", f"/api/v1/moderation/authors/{random.randrange(1, AUTHORS)}/profile")
         else:

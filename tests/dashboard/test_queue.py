@@ -254,3 +254,21 @@ def test_text_search_walks_the_index_with_the_same_answers_on_both_databases(das
     assert found("tram") == {"The TRAM depot closes"} and found("buses ARE") == {"Buses are late again"}
     short = moderator.get(QUEUE, params={"queue": "approved", "q": "no"})
     assert short.status_code == 422 and short.json()["field"] == "q"
+
+
+def test_search_counts_stop_at_the_newest_matches_and_say_so(dashboard, reader, story, monkeypatch):
+    """A phrase most comments hold is counted among its newest matches only: each count is then
+    "at least", never a scan of every match once per queue."""
+    import rostra.actions.queue
+
+    for number in range(3):
+        post(reader, story["id"], f"tram line {number}")
+    post(reader, story["id"], "held tram [hold]")
+    moderator = dashboard.staff()
+    counts = queue(moderator, queue="all", q="tram")["counts"]
+    assert counts["all"] == {"count": 4, "capped": False} and counts["pending"] == {"count": 1, "capped": False}
+    monkeypatch.setattr(rostra.actions.queue, "SEARCH_COUNT_SCAN", 2)
+    counts = queue(moderator, queue="all", q="tram")["counts"]
+    assert counts["all"] == {"count": 2, "capped": True}
+    assert counts["pending"] == {"count": 1, "capped": True} and counts["approved"] == {"count": 1, "capped": True}
+    assert len(queue(moderator, queue="all", q="tram")["items"]) == 4  # the queue itself is whole

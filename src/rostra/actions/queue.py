@@ -20,7 +20,7 @@ from rostra.actions.sanctions import sanctions_of
 from rostra.actions.trust import trust_summary
 from rostra.store import Store
 from rostra.store.queries import IMPORTED_ENGINE_DISAGREES, as_utc
-from rostra.store.search import MIN_SEARCH_CHARS, body_contains
+from rostra.store.search import MIN_SEARCH_CHARS, containing
 from rostra.store.tables import MAX_ID, audit_log, authors, comments, reports, stories
 from rostra.vocabulary import AUTHOR_SUBJECT, QUEUE_SORTS, QUEUES
 
@@ -34,6 +34,7 @@ QUEUE_STATUSES = {
 }
 assert tuple(QUEUE_STATUSES) == QUEUES
 COUNT_CAP = 1000
+SEARCH_COUNT_SCAN = COUNT_CAP  # matches of a text search counted for the queue counts, newest first
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
 MAX_SEARCH_CHARS = 200
@@ -69,13 +70,17 @@ def _decode_cursor(cursor: str, sort: str) -> list:
     return values
 
 
+def _has_open_reports():
+    return comments.c.id.in_(select(reports.c.comment_id).where(reports.c.outcome.is_(None)))
+
+
 def _filters(queue: str, story_id: int | None, attribute: str | None, author_id: int | None,
-             search: str | None, disagreements: bool = False) -> list:
-    """WHERE conditions of a queue with the moderator's filters."""
+             disagreements: bool = False) -> list:
+    """WHERE conditions of a queue with the moderator's filters (text search aside: see
+    rostra.store.search.containing)."""
     statuses = QUEUE_STATUSES[queue]
     if statuses is None:
-        open_reports = select(reports.c.comment_id).where(reports.c.outcome.is_(None))
-        conditions = [comments.c.id.in_(open_reports), comments.c.status != "deleted"]
+        conditions = [_has_open_reports(), comments.c.status != "deleted"]
     elif len(statuses) == 1:
         conditions = [comments.c.status == statuses[0]]
     else:
@@ -86,8 +91,6 @@ def _filters(queue: str, story_id: int | None, attribute: str | None, author_id:
         conditions.append(comments.c.author_id == author_id)
     if attribute:
         conditions.append(comments.c.reason_attributes.contains(f" {attribute} ", autoescape=True))
-    if search:
-        conditions.append(body_contains(search))
     if disagreements:
         conditions.append(IMPORTED_ENGINE_DISAGREES)
     return conditions
@@ -108,15 +111,36 @@ def queue_counts(connection: Connection, story_id: int | None = None, attribute:
                  author_id: int | None = None, search: str | None = None,
                  disagreements: bool = False) -> dict[str, dict]:
     """How many comments each queue holds under these filters, counted up to COUNT_CAP (then
-    `capped` is true and the number reads "1000+"), all queues in one statement."""
+    `capped` is true and the number reads "1000+"), all queues in one statement. Under a text
+    search, the newest SEARCH_COUNT_SCAN matches are counted (in one pass), and when there are more,
+    every count is a lower bound, marked `capped`."""
+    if search:
+        return _search_counts(connection, search, _filters("all", story_id, attribute, author_id, disagreements))
     parts = []
     for queue in QUEUES:
         bounded = select(comments.c.id).where(
-            *_filters(queue, story_id, attribute, author_id, search, disagreements)).limit(COUNT_CAP + 1).subquery()
+            *_filters(queue, story_id, attribute, author_id, disagreements)).limit(COUNT_CAP + 1).subquery()
         parts.append(select(literal(queue).label("queue"), func.count().label("count")).select_from(bounded))
     counts = dict(connection.execute(union_all(*parts)).all())
     return {queue: {"count": min(counts[queue], COUNT_CAP), "capped": counts[queue] > COUNT_CAP}
             for queue in QUEUES}
+
+
+def _search_counts(connection: Connection, search: str, conditions: list) -> dict[str, dict]:
+    """Queue counts among the newest matches of a text search: a phrase that most comments hold
+    would otherwise be counted through all of them, once per queue."""
+    found = containing(connection.dialect.name, search)
+    rows = connection.execute(
+        select(comments.c.status, _has_open_reports().label("reported")).select_from(found.source)
+        .where(*found.conditions, *conditions).order_by(found.order_key.desc()).limit(SEARCH_COUNT_SCAN + 1)
+    ).all()
+    more = len(rows) > SEARCH_COUNT_SCAN
+    counts = dict.fromkeys(QUEUES, 0)
+    for row in rows[:SEARCH_COUNT_SCAN]:
+        for queue, statuses in QUEUE_STATUSES.items():
+            counts[queue] += bool(row.reported) if statuses is None else row.status in statuses
+    return {queue: {"count": min(count, COUNT_CAP), "capped": more or count > COUNT_CAP}
+            for queue, count in counts.items()}
 
 
 def list_queue(store: Store, queue: str = "pending", sort: str = "newest", story_id: int | None = None,
@@ -129,24 +153,27 @@ def list_queue(store: Store, queue: str = "pending", sort: str = "newest", story
     attribute = (attribute or "").strip().lower() or None
     _check(queue, sort, attribute, search)
     limit = max(1, min(limit, MAX_PAGE))
-    conditions = _filters(queue, story_id, attribute, author_id, search, disagreements)
+    conditions = _filters(queue, story_id, attribute, author_id, disagreements)
+    found = containing(store.engine.dialect.name, search)
+    conditions.extend(found.conditions)
     if sort == "highest_score":
         order = (comments.c.top_score.desc(), comments.c.id.desc())
     elif sort == "oldest":
-        order = (comments.c.id.asc(),)
+        order = (found.order_key.asc(),)
     else:
-        order = (comments.c.id.desc(),)
+        order = (found.order_key.desc(),)
     if cursor:
         after = _decode_cursor(cursor, sort)
         if sort == "highest_score":
             conditions.append(or_(comments.c.top_score < after[0],
                                   and_(comments.c.top_score == after[0], comments.c.id < after[1])))
         elif sort == "oldest":
-            conditions.append(comments.c.id > after[0])
+            conditions.append(found.order_key > after[0])
         else:
-            conditions.append(comments.c.id < after[0])
+            conditions.append(found.order_key < after[0])
     with store.read() as connection:
-        rows = list(connection.execute(select(*_ITEM_COLUMNS).where(*conditions).order_by(*order).limit(limit + 1)))
+        rows = list(connection.execute(select(*_ITEM_COLUMNS).select_from(found.source).where(*conditions)
+                                       .order_by(*order).limit(limit + 1)))
         has_more = len(rows) > limit
         rows = rows[:limit]
         items = describe(connection, rows)

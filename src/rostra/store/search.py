@@ -1,5 +1,5 @@
 """Text search in comment bodies through an index on both databases, so the moderation queue's search
-costs what it finds rather than a scan of every comment.
+costs what it returns rather than a scan of every comment.
 
 Both indexes hold the text's trigrams (three-character pieces), and both find the comments that
 contain the moderator's words anywhere, whatever their case, exactly as `ILIKE '%words%'` would:
@@ -7,9 +7,11 @@ contain the moderator's words anywhere, whatever their case, exactly as `ILIKE '
 - SQLite: `comments_search`, an FTS5 table with the trigram tokenizer over `comments.body_markdown`
   (external content: it stores only the index), kept in step by triggers on insert, delete and an
   update of the text. The words are searched as one quoted phrase, so FTS5's query syntax does
-  not apply to them.
+  not apply to them. The query walks the FTS5 table in rowid (= comment id) order and looks each
+  match up in `comments`: the newest page of a phrase that half the comments hold stops after a
+  page's worth, and a rare name costs its few matches.
 - PostgreSQL: a GIN index with pg_trgm's `gin_trgm_ops` on `comments.body_markdown`, which serves
-  `ILIKE` directly.
+  `ILIKE` directly; the planner chooses between it and walking the id index.
 
 A trigram index cannot look up fewer than three characters, so shorter searches are refused
 (`MIN_SEARCH_CHARS`). The migration `0005_search` creates both; neither is in `tables.metadata`
@@ -19,9 +21,9 @@ test leaves out `SEARCH_OBJECTS`.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ColumnElement, bindparam
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, FromClause, Integer, column, table
 
 from rostra.store.tables import comments
 
@@ -31,33 +33,33 @@ SEARCH_OBJECTS = (SEARCH_TABLE, TRIGRAM_INDEX)  # FTS5 also makes shadow tables 
 MIN_SEARCH_CHARS = 3
 LIKE_ESCAPE = "\\"
 
-
-class _BodyContains(FunctionElement):
-    """True for comments whose text contains the phrase (arguments: comment id, body, FTS5 phrase,
-    ILIKE pattern); each database compiles it to the form its index serves."""
-
-    type = Boolean()
-    inherit_cache = True
-    name = "body_contains"
+_fts = table(SEARCH_TABLE, column("rowid", Integer), column(SEARCH_TABLE))
 
 
-@compiles(_BodyContains, "sqlite")
-def _sqlite_contains(element, compiler, **options) -> str:
-    comment_id, _, phrase, _ = (compiler.process(clause, **options) for clause in element.clauses)
-    return f"{comment_id} IN (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH {phrase})"
+@dataclass(frozen=True)
+class CommentSource:
+    """Where a query over comments reads from: `source` to select from, `conditions` to add, and
+    `order_key`, the comment id as the database can walk it in order (to sort and page by)."""
+
+    source: FromClause
+    conditions: tuple[ColumnElement[bool], ...]
+    order_key: ColumnElement[int]
 
 
-@compiles(_BodyContains, "postgresql")
-def _postgresql_contains(element, compiler, **options) -> str:
-    _, body, _, pattern = (compiler.process(clause, **options) for clause in element.clauses)
-    return f"{body} ILIKE {pattern} ESCAPE '{LIKE_ESCAPE}'"
+ALL_COMMENTS = CommentSource(comments, (), comments.c.id)
 
 
-def body_contains(words: str) -> ColumnElement[bool]:
-    """The condition "the comment's text contains `words`" (case-insensitive, at least
-    MIN_SEARCH_CHARS characters)."""
-    phrase = '"' + words.replace('"', '""') + '"'
+def containing(dialect: str, words: str | None) -> CommentSource:
+    """The comments whose text contains `words` (case-insensitive, at least MIN_SEARCH_CHARS
+    characters), read through the index of the database (`dialect`: sqlite or postgresql); all
+    comments when there are no words."""
+    if not words:
+        return ALL_COMMENTS
+    if dialect == "sqlite":
+        phrase = '"' + words.replace('"', '""') + '"'
+        return CommentSource(_fts.join(comments, comments.c.id == _fts.c.rowid),
+                             (_fts.c[SEARCH_TABLE].match(phrase),), _fts.c.rowid)
     escaped = "".join(LIKE_ESCAPE + character if character in "%_" + LIKE_ESCAPE else character
                       for character in words)
-    return _BodyContains(comments.c.id, comments.c.body_markdown, bindparam("search_phrase", phrase, unique=True),
-                         bindparam("search_pattern", f"%{escaped}%", unique=True))
+    return CommentSource(comments, (comments.c.body_markdown.ilike(f"%{escaped}%", escape=LIKE_ESCAPE),),
+                         comments.c.id)
