@@ -4,42 +4,22 @@ address a test names (the peer address the server sees), and a signed-in moderat
 from __future__ import annotations
 
 import sys
-import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 sys.path.append(str(Path(__file__).parent.parent / "server"))  # after the test folders: `conftest` stays theirs
+from app_support import ServedApp, TestClient, closing_apps  # noqa: E402
 from server_support import ORIGIN, FakeEngine, make_settings  # noqa: E402
-
-with warnings.catch_warnings():  # Starlette nudges towards httpx2; httpx is what the project installs
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
 
 DEFAULT_PEER = "198.51.100.7"
 
 
-@dataclass
-class Server:
-    app: object
-    clients: list[TestClient]
-
-    @property
-    def runtime(self):
-        return self.app.state.runtime
-
-    @property
-    def store(self):
-        return self.runtime.store
-
+class Server(ServedApp):
     def reader(self, address: str = DEFAULT_PEER, cookies=None, **headers) -> TestClient:
         """A browser with a cookie jar of its own (a copy of `cookies`), connecting from `address`."""
-        client = TestClient(self.app, headers=headers, cookies=dict(cookies or {}), client=(address, 50000))
-        client.__enter__()
-        self.clients.append(client)
-        return client
+        return self.open_client(headers=headers, cookies=dict(cookies or {}), client=(address, 50000))
 
     def moderator(self, username: str = "mod") -> TestClient:
         from rostra.actions.accounts import set_role
@@ -64,17 +44,8 @@ def make_server(database, tmp_path) -> Iterator[Callable[..., Server]]:
     """Builds the app over this test's database; keyword arguments override settings."""
     from rostra.app import build_app
 
-    servers: list[Server] = []
-
     def build(engine=None, **values) -> Server:
         """`engine` replaces the fake one (which holds '[hold]' and rejects '[reject]')."""
-        app = build_app(make_settings(database, tmp_path, **values), engine=engine or FakeEngine())
-        server = Server(app, [])
-        servers.append(server)
-        return server
+        return Server(build_app(make_settings(database, tmp_path, **values), engine=engine or FakeEngine()))
 
-    yield build
-    for server in servers:
-        for client in server.clients:
-            client.__exit__(None, None, None)
-        server.runtime.close()
+    yield from closing_apps(build)

@@ -3,44 +3,27 @@
 from __future__ import annotations
 
 import sys
-import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "server"))
+from app_support import ServedApp, TestClient, closing_apps  # noqa: E402
 from server_support import ORIGIN, FakeEngine, make_settings  # noqa: E402
 
 from dashboard_support import STAFF_PASSWORD  # noqa: E402
 
 from rostra.actions.accounts import create_staff  # noqa: E402
 
-with warnings.catch_warnings():  # Starlette nudges towards httpx2; httpx is what the project installs
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
 
-
-
-@dataclass
-class Dashboard:
+class Dashboard(ServedApp):
     """The app; `client()` is a browser of its own, `staff()` one signed in as a new staff account."""
 
-    app: object
-    engine: FakeEngine
-    clients: list[TestClient] = field(default_factory=list)
-    created: int = 0
-
-    @property
-    def store(self):
-        return self.app.state.runtime.store
+    created = 0  # staff accounts made so far, numbering their addresses
 
     def client(self, **headers) -> TestClient:
-        client = TestClient(self.app, headers=headers)
-        client.__enter__()
-        self.clients.append(client)
-        return client
+        return self.open_client(headers=headers)
 
     def sign_in(self, client: TestClient, login: str, password: str = STAFF_PASSWORD) -> dict:
         response = client.post("/api/v1/session", json={"username": login, "password": password})
@@ -63,19 +46,11 @@ class Dashboard:
 def make_dashboard(database, tmp_path) -> Iterator[Callable[..., Dashboard]]:
     from rostra.app import build_app
 
-    built: list[Dashboard] = []
-
     def build(**values) -> Dashboard:
         engine = FakeEngine()
-        dashboard = Dashboard(build_app(make_settings(database, tmp_path, **values), engine=engine), engine)
-        built.append(dashboard)
-        return dashboard
+        return Dashboard(build_app(make_settings(database, tmp_path, **values), engine=engine), engine)
 
-    yield build
-    for dashboard in built:
-        for client in dashboard.clients:
-            client.__exit__(None, None, None)
-        dashboard.store.close()
+    yield from closing_apps(build)
 
 
 @pytest.fixture

@@ -2,41 +2,18 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 import pytest
+from app_support import ServedApp, TestClient, closing_apps
 from server_support import ORIGIN, FakeEngine, make_settings
 
-from rostra.store import Store
 
-with warnings.catch_warnings():  # Starlette nudges towards httpx2; httpx is what the project installs
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
-
-
-@dataclass
-class Server:
-    """The real app; `reader()` opens an HTTP client with a cookie jar of its own (one reader)."""
-
-    app: object
-    engine: FakeEngine
-    clients: list[TestClient]
-
-    @property
-    def runtime(self):
-        return self.app.state.runtime
-
-    @property
-    def store(self) -> Store:
-        return self.runtime.store
+class Server(ServedApp):
+    """`reader()` opens an HTTP client with a cookie jar of its own (one reader)."""
 
     def reader(self, **headers) -> TestClient:
-        client = TestClient(self.app, headers=headers)
-        client.__enter__()
-        self.clients.append(client)
-        return client
+        return self.open_client(headers=headers)
 
 
 @pytest.fixture
@@ -44,21 +21,12 @@ def make_server(database, tmp_path) -> Iterator[Callable[..., Server]]:
     """Builds the app over this test's database; keyword arguments override settings."""
     from rostra.app import build_app
 
-    servers: list[Server] = []
-
     def build(engine=None, limiter=None, real_engine: bool = False, **values) -> Server:
         """`real_engine=True` runs the shipped moderation engine instead of the fake one."""
         engine = None if real_engine else engine or FakeEngine()
-        app = build_app(make_settings(database, tmp_path, **values), engine=engine, limiter=limiter)
-        server = Server(app, engine, [])
-        servers.append(server)
-        return server
+        return Server(build_app(make_settings(database, tmp_path, **values), engine=engine, limiter=limiter), engine)
 
-    yield build
-    for server in servers:
-        for client in server.clients:
-            client.__exit__(None, None, None)
-        server.runtime.close()
+    yield from closing_apps(build)
 
 
 @pytest.fixture
