@@ -45,7 +45,8 @@ def register(subcommands) -> None:
     train.add_argument(
         "--cross-dataset",
         action="store_true",
-        help="instead of writing a model, train once without each dataset and print its test-split ROC-AUC",
+        help="instead of writing a model, train once without each dataset and print its test-split ROC-AUC "
+        "(with --neural: the neural tier alone, at --neural-examples of its quotas)",
     )
     train.set_defaults(handler=run_train)
 
@@ -99,7 +100,7 @@ def run_train(args) -> int:
     def progress(message: str) -> None:
         _say(f"[{time.monotonic() - started:5.0f}s] {message}")
 
-    if args.cross_dataset:
+    if args.cross_dataset and not args.neural:
         print(evaluate.format_cross_dataset(evaluate.cross_dataset(examples, progress=progress)))
         return 0
     if args.neural:
@@ -123,6 +124,12 @@ def _train_neural(args, examples, progress) -> int:
     options = neural.NeuralOptions(source_quota=quota, seed=defaults.seed if args.seed is None else args.seed)
     if args.refit_blend:
         neural.fit_blend(args.out, neural.training_rows(examples, options)[1], progress)
+        return 0
+    if args.cross_dataset:
+        from rostra.moderation.training import evaluate
+
+        print(evaluate.format_cross_dataset(evaluate.cross_dataset(
+            examples, progress, lambda rows: neural.train_scratch(rows, options, progress))))
         return 0
     scorer = neural.train_neural(examples, args.out, options, progress=progress)
     progress(f"neural model {scorer.version} written to {args.out}")

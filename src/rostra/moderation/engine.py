@@ -129,7 +129,9 @@ class Engine:
             item.words = lexicon.words_of(item.normalized.text)
             self.word_lists.scan(item.normalized, item.words, item.evidence)
         texts = [item.normalized.text for item in work]
-        wants_relevance = [item.comment.story is not None for item in work]
+        wants_relevance = [item.comment.story is not None
+                           and offtopic.needs_similarity(item.normalized)
+                           for item in work]
         learned, ngram, neural, embeddings = self._learned(texts, wants_relevance)
         for index, item in enumerate(work):
             item.learned, item.ngram, item.neural = learned[index], ngram[index], neural[index]

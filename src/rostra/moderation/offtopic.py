@@ -104,6 +104,16 @@ def _context_stems(text: str) -> frozenset[str]:
     return frozenset(content_stems(normalize(text).text))
 
 
+def needs_similarity(normalized: NormalizedText) -> bool:
+    """Whether the sentence embedding could change the comment's off_topic score: not for a short
+    reaction, which is on topic by nature, so the encoder's relevance layers are not run for it.
+
+    (Skipping it as well for a comment that shares its words with the story was measured and
+    dropped: on the parent-swap test ROC-AUC fell from 0.868 to 0.814, since replies under another
+    thread's parent share common words too.)"""
+    return len(content_stems(normalized.text)) >= _SHORT_COMMENT
+
+
 def off_topic_score(normalized: NormalizedText, story: StoryContext, parent_text: str | None,
                     similarity: float | None = None) -> float:
     """How likely a moderator would call the comment off topic, from 0 (on topic) to 1.

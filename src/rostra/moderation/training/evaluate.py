@@ -133,27 +133,31 @@ def format_results(results: Sequence[AttributeResult]) -> str:
 
 
 def cross_dataset(
-    examples: Sequence[Example], progress: Callable[[str], None] = lambda message: None
+    examples: Sequence[Example], progress: Callable[[str], None] = lambda message: None,
+    fit: Callable[[Sequence[Example]], object] | None = None,
 ) -> list[tuple[AttributeResult, AttributeResult]]:
     """For each public dataset: (trained without it, trained with all) on its test split.
 
-    Shows how the model does on a source it has never seen, which is what a new site is.
+    Shows how the model does on a source it has never seen, which is what a new site is. `fit`
+    trains a model from examples (anything with `predict(normalized_texts)` giving a probability
+    array per attribute); by default the n-gram model without span tuning.
     """
-    options = TrainingOptions(tune_spans=False)
+    fit = fit or (lambda rows: train(rows, TrainingOptions(tune_spans=False)))
     progress("training on everything")
-    everything = train(examples, options)
+    everything = fit(examples)
     pairs = []
     for name in DATASETS:
         test = [e for e in examples if e.source == name and e.split == "test"]
         if not test:
             continue
         progress(f"training without {name}")
-        without = train([e for e in examples if e.source != name], options)
+        without = fit([e for e in examples if e.source != name])
         texts = normalized_texts([e.text for e in test])
         seen = {r.attribute: r for r in attribute_results(everything.predict(texts), test, name)}
         for result in attribute_results(without.predict(texts), test, name):
             if result.roc_auc is not None and result.attribute in seen:
                 pairs.append((result, seen[result.attribute]))
+        progress(format_cross_dataset(pairs))
     return pairs
 
 
