@@ -14,9 +14,13 @@ The mapping is deliberate and documented in MODEL_CARD.md; the choices are:
 - DynaHate, HatemojiBuild, ToxiGen: hate against a protected group -> identity_attack and toxicity
   (HatemojiBuild's threatening language -> threat too); their "not hate" rows are only negatives
   for identity_attack, since they include abuse of individuals, profanity and contrast edits
-  (ToxiGen's benign statements, rated 1-2 of 5 by all three raters, are clean);
-- the Reddit counter-speech set: a reply opposing hate -> not identity_attack, threat or coded
-  hate (it may be rude); a hateful reply -> toxicity; a neutral one -> clean;
+  (ToxiGen's benign statements, rated 1-2 of 5 by all three raters, are clean). HatemojiBuild's
+  contrast rows are also not coded hate, and where they use no word of Rostra's profanity, insult,
+  slur or sexual lists, not toxic either: left unknown, a model trained on the hateful rows alone
+  learned that emoji next to a group are toxic (75% of the contrast rows held in one run);
+- the Reddit counter-speech set: a reply opposing hate -> not identity_attack, threat, coded hate
+  or severe toxicity, and not toxic where it uses no listed word (it may be rude); a hateful reply
+  -> toxicity; a neutral one -> clean;
 - toxic-spans type annotations (ACL 2022 release) -> insult, profanity, identity_attack, threat,
   by majority of the comment's annotators; a comment with an agreed span or a type is toxic
   (training gives those toxicity labels a smaller weight: every comment in the set was
@@ -32,8 +36,12 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
+
+from rostra.moderation import lexicon
+from rostra.moderation.normalize import normalize
 
 LEARNED_ATTRIBUTES = (
     "toxicity",
@@ -224,6 +232,18 @@ def load_dynahate(root: Path) -> Iterator[Example]:
         yield Example(row["text"], labels, "dynahate", "test" if row["split"] == "test" else "train")
 
 
+@lru_cache(maxsize=1)
+def _listed_words() -> frozenset[str]:
+    return lexicon.WordLists().vocabulary
+
+
+def _has_listed_word(text: str) -> bool:
+    """Whether a text holds a word of Rostra's profanity, insult, slur or sexual lists (after the
+    engine's normalization, so spelling evasions count): the weak label that tells a contrast row
+    or a counter-speech reply with no rude word from one that may be rude."""
+    return not _listed_words().isdisjoint(lexicon.words_of(normalize(text).text))
+
+
 def load_hatemoji(root: Path) -> Iterator[Example]:
     """Hate written with emoji, with perturbed contrast rows; the dev split is trained on."""
     for row in _rows(root / "hatemoji_build" / "hatemoji_build.csv"):
@@ -231,7 +251,9 @@ def load_hatemoji(root: Path) -> Iterator[Example]:
             labels = {"toxicity": 1, "identity_attack": 1, "severe_toxicity": 1,
                       "threat": int(row["type"] == "threateninglanguage")}
         else:
-            labels = {"identity_attack": 0, "threat": 0}
+            labels = {"identity_attack": 0, "threat": 0, "coded_hate": 0}
+            if not _has_listed_word(row["text"]):
+                labels |= {"toxicity": 0, "severe_toxicity": 0}
         yield Example(row["text"], labels, "hatemoji_build", "test" if row["split"] == "test" else "train")
 
 
@@ -262,7 +284,10 @@ def load_reddit_counterspeech(root: Path) -> Iterator[Example]:
         "neutral": dict(_CLEAN),
     }
     for row in _rows(root / "yu2022_reddit_counterspeech" / "yu2022_reddit_counterspeech.csv"):
-        yield Example(row["text"], dict(by_label[row["label"]]), "yu2022_reddit_counterspeech",
+        labels = dict(by_label[row["label"]])
+        if row["label"] == "counter_hate" and not _has_listed_word(row["text"]):
+            labels["toxicity"] = 0
+        yield Example(row["text"], labels, "yu2022_reddit_counterspeech",
                       "test" if row["split"] == "test" else "train")
 
 

