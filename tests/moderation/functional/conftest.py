@@ -9,11 +9,30 @@ the figures the engine reached when the suite was first run against it (so a reg
 and never the other way round: no file lowers the bar to make a weak engine pass silently.
 """
 
-from collections.abc import Callable
-
 import pytest
 
 from rostra.moderation import CommentInput, Engine
+
+
+class Judge:
+    """The default engine's verdicts on one file's lists, checked against that file's bars; a failure
+    lists the cases it got wrong."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def held(self, texts: list[str]) -> list[str]:
+        """The texts among those given that the engine holds or rejects."""
+        verdicts = self.engine.moderate_many([CommentInput(text) for text in texts])
+        return [text for text, verdict in zip(texts, verdicts) if verdict.decision != "approve"]
+
+    def assert_held(self, texts: list[str], *, missed_at_most: int) -> None:
+        missed = sorted(set(texts) - set(self.held(texts)))
+        assert len(missed) <= missed_at_most, missed
+
+    def assert_passed(self, texts: list[str], *, held_at_most: int) -> None:
+        wrongly_held = self.held(texts)
+        assert len(wrongly_held) <= held_at_most, wrongly_held
 
 
 @pytest.fixture(scope="session")
@@ -22,11 +41,5 @@ def engine() -> Engine:
 
 
 @pytest.fixture(scope="session")
-def held(engine) -> Callable[[list[str]], list[str]]:
-    """The texts among those given that the default engine holds or rejects."""
-
-    def judge(texts: list[str]) -> list[str]:
-        verdicts = engine.moderate_many([CommentInput(text) for text in texts])
-        return [text for text, verdict in zip(texts, verdicts) if verdict.decision != "approve"]
-
-    return judge
+def judge(engine) -> Judge:
+    return Judge(engine)

@@ -20,11 +20,9 @@ HELD = [
 ]
 
 
-def test_counter_speech_passes(held):
-    wrongly_held = held(APPROVED)
-    assert len(wrongly_held) <= 3, wrongly_held  # v2 at first run: 3 of 12
+def test_counter_speech_passes(judge):
+    judge.assert_passed(APPROVED, held_at_most=3)  # v2 at first run: 3 of 12
 
 
-def test_hate_dressed_as_a_complaint_is_still_held(held):
-    missed = sorted(set(HELD) - set(held(HELD)))
-    assert len(missed) <= 1, missed
+def test_hate_dressed_as_a_complaint_is_still_held(judge):
+    judge.assert_held(HELD, missed_at_most=1)

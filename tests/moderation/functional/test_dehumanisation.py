@@ -26,11 +26,9 @@ APPROVED = [
 ]
 
 
-def test_dehumanising_a_group_is_held(held):
-    missed = sorted(set(HELD) - set(held(HELD)))
-    assert len(missed) <= 5, missed  # v2 at first run: 5 of 12 missed (v1: 5)
+def test_dehumanising_a_group_is_held(judge):
+    judge.assert_held(HELD, missed_at_most=5)  # v2 at first run: 5 of 12 missed (v1: 5)
 
 
-def test_animals_and_condemnation_pass(held):
-    wrongly_held = held(APPROVED)
-    assert len(wrongly_held) <= 2, wrongly_held  # v2 at first run: 2 of 8 (v1: 2)
+def test_animals_and_condemnation_pass(judge):
+    judge.assert_passed(APPROVED, held_at_most=2)  # v2 at first run: 2 of 8 (v1: 2)

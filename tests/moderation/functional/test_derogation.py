@@ -31,10 +31,9 @@ APPROVED = [
 ]
 
 
-def test_group_derogation_is_held(held):
-    missed = sorted(set(HELD) - set(held(HELD)))
-    assert len(missed) <= 4, missed  # v2 at first run: 4 of 15 missed (v1: 6)
+def test_group_derogation_is_held(judge):
+    judge.assert_held(HELD, missed_at_most=4)  # v2 at first run: 4 of 15 missed (v1: 6)
 
 
-def test_neutral_and_positive_mentions_pass(held):
-    assert held(APPROVED) == []
+def test_neutral_and_positive_mentions_pass(judge):
+    judge.assert_passed(APPROVED, held_at_most=0)

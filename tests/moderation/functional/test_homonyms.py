@@ -18,11 +18,9 @@ HELD = [
 ]
 
 
-def test_harmless_senses_pass(held):
-    wrongly_held = held(APPROVED)
-    assert len(wrongly_held) <= 2, wrongly_held
+def test_harmless_senses_pass(judge):
+    judge.assert_passed(APPROVED, held_at_most=2)
 
 
-def test_the_slur_sense_is_held(held):
-    missed = sorted(set(HELD) - set(held(HELD)))
-    assert missed == []
+def test_the_slur_sense_is_held(judge):
+    judge.assert_held(HELD, missed_at_most=0)

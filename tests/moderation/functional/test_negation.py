@@ -22,11 +22,9 @@ APPROVED = [
 ]
 
 
-def test_hate_through_a_negation_is_held(held):
-    missed = sorted(set(HELD) - set(held(HELD)))
-    assert len(missed) <= 5, missed  # v2 at first run: 5 of 8 missed (v1: 5)
+def test_hate_through_a_negation_is_held(judge):
+    judge.assert_held(HELD, missed_at_most=5)  # v2 at first run: 5 of 8 missed (v1: 5)
 
 
-def test_negated_hate_passes(held):
-    wrongly_held = held(APPROVED)
-    assert len(wrongly_held) <= 1, wrongly_held
+def test_negated_hate_passes(judge):
+    judge.assert_passed(APPROVED, held_at_most=1)

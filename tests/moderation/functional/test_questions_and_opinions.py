@@ -22,11 +22,9 @@ APPROVED = [
 ]
 
 
-def test_hate_as_a_question_or_opinion_is_held(held):
-    missed = sorted(set(HELD) - set(held(HELD)))
-    assert len(missed) <= 3, missed  # v2 at first run: 3 of 8 missed (v1: 4)
+def test_hate_as_a_question_or_opinion_is_held(judge):
+    judge.assert_held(HELD, missed_at_most=3)  # v2 at first run: 3 of 8 missed (v1: 4)
 
 
-def test_honest_questions_and_opinions_pass(held):
-    wrongly_held = held(APPROVED)
-    assert len(wrongly_held) <= 1, wrongly_held
+def test_honest_questions_and_opinions_pass(judge):
+    judge.assert_passed(APPROVED, held_at_most=1)

@@ -22,11 +22,9 @@ APPROVED = [
 ]
 
 
-def test_slurs_are_held(held):
-    missed = sorted(set(HELD) - set(held(HELD)))
-    assert len(missed) <= 1, missed
+def test_slurs_are_held(judge):
+    judge.assert_held(HELD, missed_at_most=1)
 
 
-def test_idioms_and_reports_of_slurs_pass(held):
-    wrongly_held = held(APPROVED)
-    assert len(wrongly_held) <= 1, wrongly_held
+def test_idioms_and_reports_of_slurs_pass(judge):
+    judge.assert_passed(APPROVED, held_at_most=1)

@@ -22,11 +22,9 @@ APPROVED = [
 ]
 
 
-def test_evaded_hate_is_held(held):
-    missed = sorted(set(HELD) - set(held(HELD)))
-    assert len(missed) <= 3, missed  # v2 at first run: 3 of 10 missed (v1: 4)
+def test_evaded_hate_is_held(judge):
+    judge.assert_held(HELD, missed_at_most=3)  # v2 at first run: 3 of 10 missed (v1: 4)
 
 
-def test_informal_spelling_of_civil_comments_passes(held):
-    wrongly_held = held(APPROVED)
-    assert len(wrongly_held) <= 1, wrongly_held
+def test_informal_spelling_of_civil_comments_passes(judge):
+    judge.assert_passed(APPROVED, held_at_most=1)

@@ -26,11 +26,9 @@ APPROVED = [
 ]
 
 
-def test_threats_are_held(held):
-    missed = sorted(set(HELD) - set(held(HELD)))
-    assert len(missed) <= 7, missed  # v2 at first run: 7 of 12 missed (v1: 8)
+def test_threats_are_held(judge):
+    judge.assert_held(HELD, missed_at_most=7)  # v2 at first run: 7 of 12 missed (v1: 8)
 
 
-def test_violent_idioms_and_reports_pass(held):
-    wrongly_held = held(APPROVED)
-    assert len(wrongly_held) <= 1, wrongly_held
+def test_violent_idioms_and_reports_pass(judge):
+    judge.assert_passed(APPROVED, held_at_most=1)
