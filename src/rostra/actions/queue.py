@@ -188,11 +188,20 @@ def list_queue(store: Store, queue: str = "pending", sort: str = "newest", story
 
 def read_for_moderator(store: Store, comment_id: int) -> dict:
     """One comment in any state (held ones included), as a queue item."""
+    items = read_many_for_moderator(store, [comment_id])
+    if not items:
+        raise NotFound(f"no comment {comment_id}", field="comment_id")
+    return items[0]
+
+
+def read_many_for_moderator(store: Store, comment_ids: list[int]) -> list[dict]:
+    """The comments that exist among `comment_ids`, in that order, as queue items (the batched
+    lookups of a queue page, however many there are)."""
     with store.read() as connection:
-        rows = list(connection.execute(select(*_ITEM_COLUMNS).where(comments.c.id == comment_id)))
-        if not rows:
-            raise NotFound(f"no comment {comment_id}", field="comment_id")
-        return describe(connection, rows)[0]
+        found = {row.id: row for row in connection.execute(
+            select(*_ITEM_COLUMNS).where(comments.c.id.in_(comment_ids)))}
+        return describe(connection, [found[comment_id] for comment_id in dict.fromkeys(comment_ids)
+                                     if comment_id in found])
 
 
 def _excerpts(text: str, spans) -> list[str]:

@@ -240,12 +240,7 @@ async def cards(request: Request, ids: str = "", staff: Viewer = Depends(moderat
     """Cards for the comments `ids` (live updates) in the page's own markup."""
     runtime: Runtime = request.app.state.runtime
     wanted = [int(part) for part in ids.split(",") if part.isdigit()][:queue_actions.MAX_PAGE]
-    items = []
-    for comment_id in wanted:
-        try:
-            items.append(await run_in_threadpool(queue_actions.read_for_moderator, runtime.store, comment_id))
-        except ActionError:
-            continue
+    items = await run_in_threadpool(queue_actions.read_many_for_moderator, runtime.store, wanted)
     return _render("cards.html", items=items, me=staff.signed_in, reject_reasons=REJECT_REASONS)
 
 
