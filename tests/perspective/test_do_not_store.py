@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -83,7 +84,8 @@ def test_nothing_of_a_do_not_store_request_reaches_the_log_or_the_database(tmp_p
         process.wait(timeout=30)
 
     log = log_path.read_text()
-    assert "comments%3Aanalyze?key=REDACTED" in log  # the access log was on
+    # The access log was on; uvicorn quotes the ':' before 0.55 and logs the path as sent from 0.55 on.
+    assert re.search(r"comments(%3A|:)analyze\?key=REDACTED", log), log
     assert key not in log and key[:8] not in log
     assert marker not in log
     for stored in tmp_path.glob("rostra.db*"):

@@ -58,6 +58,8 @@ def test_every_query_value_is_redacted_in_access_log_lines():
     assert redact_query("/v1alpha1/comments%3Aanalyze?key=s3cr3t&alt=json") == \
         "/v1alpha1/comments%3Aanalyze?key=REDACTED&alt=REDACTED"
     assert redact_query("/coral/phase") == "/coral/phase"
+    # uvicorn 0.55 and later log the path as the client sent it, fragment marks and all
+    assert redact_query("/v1alpha1/comments:analyze#x?key=s3cr3t") == "/v1alpha1/comments:analyze#x?key=REDACTED"
 
     record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
                                ("127.0.0.1:5000", "POST", "/x?key=s3cr3t", "1.1", 200), None)
