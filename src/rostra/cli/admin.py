@@ -8,17 +8,14 @@ import sys
 
 from rostra.actions import accounts, sessions
 from rostra.actions.errors import ActionError
-from rostra.cli.server import run_store_action
+from rostra.cli.server import add_store_command, run_store_action
 from rostra.store import Store
 
 
 def register(subcommands) -> None:
     """Add `admin` and its subcommands to the `rostra` parser."""
-    parser = subcommands.add_parser("admin", help="create moderators and admins, issue API tokens",
-                                    description=__doc__)
-    parser.add_argument("--config", help="TOML settings file (default: ROSTRA_CONFIG)")
-    parser.add_argument("--database-url", help="database URL (default: the configured one)")
-    actions = parser.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
+    actions = add_store_command(subcommands, "admin", help="create moderators and admins, issue API tokens",
+                                description=__doc__)
 
     create = actions.add_parser("create", help="create a moderator or admin who signs in at /admin")
     create.add_argument("email")

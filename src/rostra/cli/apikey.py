@@ -5,17 +5,14 @@ from __future__ import annotations
 import argparse
 
 from rostra.actions import apikeys
-from rostra.cli.server import run_store_action
+from rostra.cli.server import add_store_command, run_store_action
 from rostra.store import Store
 
 
 def register(subcommands) -> None:
     """Add `apikey` and its three subcommands to the `rostra` parser."""
-    parser = subcommands.add_parser("apikey", help="create, list and revoke Perspective API keys",
-                                     description=__doc__)
-    parser.add_argument("--config", help="TOML settings file (default: ROSTRA_CONFIG)")
-    parser.add_argument("--database-url", help="database URL (default: the configured one)")
-    actions = parser.add_subparsers(dest="apikey_command", required=True, metavar="ACTION")
+    actions = add_store_command(subcommands, "apikey", help="create, list and revoke Perspective API keys",
+                                description=__doc__)
 
     create = actions.add_parser("create", help="create a key and print it (shown only this once)")
     create.add_argument("--name", required=True, help="unique name, e.g. the client using the key")

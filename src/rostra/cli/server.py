@@ -128,6 +128,15 @@ def prepared_runtime(settings: Settings, creates_database: bool = False, signs_c
         raise SystemExit(1) from None
 
 
+def add_store_command(subcommands, name: str, *, help: str, description: str | None):
+    """Add command `name`, whose actions run on the server's database through `run_store_action`:
+    the two options that reads, `--config` and `--database-url`; returns its ACTION subcommands."""
+    parser = subcommands.add_parser(name, help=help, description=description)
+    parser.add_argument("--config", help="TOML settings file (default: ROSTRA_CONFIG)")
+    parser.add_argument("--database-url", help="database URL (default: the configured one)")
+    return parser.add_subparsers(dest=f"{name}_command", required=True, metavar="ACTION")
+
+
 def run_store_action(args: argparse.Namespace, action, command: str) -> int:
     """Settings from `--config` and `--database-url`, the server's database (never a new one), then
     `action(store)`; a refusal becomes one line naming its field, never a traceback."""
