@@ -39,16 +39,20 @@ def test_migrations_create_every_table_and_the_api_keys_contract(database):
     assert migrated == {name: set(table.columns.keys()) for name, table in metadata.tables.items()}
 
 
+def _assert_migrated_to_the_one_head(store: Store) -> None:
+    with store.read() as connection:
+        applied = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    heads = ScriptDirectory.from_config(_alembic_config()).get_heads()
+    assert len(heads) == 1, f"the migrations must form one chain, found heads {heads}"
+    assert applied == heads
+
+
 def test_migrating_twice_changes_nothing(database):
     store = database.store()
     try:
         store.migrate()
         store.migrate()
-        with store.read() as connection:
-            applied = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-        heads = ScriptDirectory.from_config(_alembic_config()).get_heads()
-        assert len(heads) == 1, f"the migrations must form one chain, found heads {heads}"
-        assert applied == heads
+        _assert_migrated_to_the_one_head(store)
     finally:
         store.close()
 
@@ -122,10 +126,6 @@ def test_several_processes_may_migrate_one_sqlite_file_at_once(tmp_path):
         assert process.wait(timeout=120) == 0, process.stderr.read()
     store = Store(url)
     try:
-        with store.read() as connection:
-            applied = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-        heads = ScriptDirectory.from_config(_alembic_config()).get_heads()
-        assert len(heads) == 1, f"the migrations must form one chain, found heads {heads}"
-        assert applied == heads
+        _assert_migrated_to_the_one_head(store)
     finally:
         store.close()
