@@ -1,9 +1,9 @@
 """The engine's public contract: shapes, ranges, order, and what each phase adds to a verdict."""
 
 import json
-import threading
 
 import pytest
+from threads_support import all_at_once
 
 from rostra.moderation import (ATTRIBUTES, AuthorHistory, CommentInput, Engine, Policy, Reason,
                                StoryContext, Verdict)
@@ -60,17 +60,7 @@ def test_fast_tier_scores_agree_with_the_pipeline_on_abuse(engine):
 def test_engine_is_safe_to_share_between_threads(engine):
     texts = [f"comment {i}: you are an idiot" if i % 2 else f"comment {i}: nice photo" for i in range(40)]
     expected = [engine.moderate(CommentInput(text)).decision for text in texts]
-    results: dict[int, str] = {}
-
-    def work(index: int) -> None:
-        results[index] = engine.moderate(CommentInput(texts[index])).decision
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(texts))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert [results[i] for i in range(len(texts))] == expected
+    assert all_at_once(lambda text: engine.moderate(CommentInput(text)).decision, texts) == expected
 
 
 # Phase 1: size and closed story.

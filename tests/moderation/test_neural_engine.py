@@ -1,6 +1,6 @@
 """The v2 engine with its neural tier: shared models, spans when the neural tier decides, relevance."""
 
-import threading
+from threads_support import all_at_once
 
 from rostra.moderation import CommentInput, Engine, Policy, StoryContext
 
@@ -70,16 +70,4 @@ def test_a_reply_about_the_story_is_on_topic_and_a_paste_is_not(engine):
 def test_threads_sharing_the_engine_get_the_scores_one_thread_gets(engine):
     texts = [f"Comment {index}: the council is wrong about route {index}, and you are an idiot." for index in range(12)]
     expected = [engine.moderate(CommentInput(text, STORY)).scores for text in texts]
-    results: dict[int, dict] = {}
-    start = threading.Barrier(len(texts))
-
-    def score(index: int) -> None:
-        start.wait()
-        results[index] = engine.moderate(CommentInput(texts[index], STORY)).scores
-
-    threads = [threading.Thread(target=score, args=(index,)) for index in range(len(texts))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert [results[index] for index in range(len(texts))] == expected
+    assert all_at_once(lambda text: engine.moderate(CommentInput(text, STORY)).scores, texts) == expected

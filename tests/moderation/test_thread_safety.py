@@ -1,8 +1,7 @@
 """The engine is shared by the server's threads: scoring at the same time must give the same scores."""
 
-import threading
-
 import numpy as np
+from threads_support import all_at_once
 
 from rostra.moderation import CommentInput, Engine
 from rostra.moderation.learned import features
@@ -13,19 +12,4 @@ def test_threads_growing_the_hash_tables_at_once_score_like_one_thread():
     texts = [("you are an idiot and a liar " * (3 + index * 7))[: 40 + index * 150] for index in range(16)]
     expected = [engine.moderate(CommentInput(text)).scores for text in texts]
     features._POWER_TABLES = (np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))
-    start = threading.Barrier(len(texts))
-    results: dict[int, object] = {}
-
-    def score(index: int) -> None:
-        start.wait()
-        try:
-            results[index] = engine.moderate(CommentInput(texts[index])).scores
-        except Exception as error:  # the failure itself is what the test reports
-            results[index] = error
-
-    threads = [threading.Thread(target=score, args=(index,)) for index in range(len(texts))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert [results[index] for index in range(len(texts))] == expected
+    assert all_at_once(lambda text: engine.moderate(CommentInput(text)).scores, texts) == expected
