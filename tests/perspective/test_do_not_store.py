@@ -1,7 +1,8 @@
 """doNotStore: the real `rostra` commands, run as an operator runs them, keep no trace of a request.
 
 Each server is started as a process with its access log on; after analyze and Coral requests the
-log and the database files must hold neither the API key nor any text of the requests.
+log and the database files must hold neither the API key nor any text of the requests, and the log
+names the client by its network, not its address.
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ def test_nothing_of_a_do_not_store_request_reaches_the_log_or_the_database(tmp_p
     log = log_path.read_text()
     # The access log was on; uvicorn quotes the ':' before 0.55 and logs the path as sent from 0.55 on.
     assert re.search(r"comments(%3A|:)analyze\?key=REDACTED", log), log
+    assert '127.0.0.0/24 - "POST /v1alpha1/comments' in log, log  # the reader's network, not its address
     assert key not in log and key[:8] not in log
     assert marker not in log
     for stored in tmp_path.glob("rostra.db*"):

@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from rostra import __version__
 from rostra.api import coral, perspective
 from rostra.config import Settings
+from rostra.guards.addresses import install_access_log_address_redaction
 from rostra.perspective.coral import parse_secrets
 from rostra.runtime import Runtime
 
@@ -26,6 +27,7 @@ APP_FACTORY = "rostra.cli.analyze:app_from_environment"
 def create_analyze_app(settings: Settings, migrate: bool = True) -> FastAPI:
     """The light server: analyze, suggestscore and the Coral phase over a runtime of its own."""
     runtime = Runtime.from_settings(settings, migrate=migrate)
+    install_access_log_address_redaction()  # as the full server does: its log names networks only
     app = FastAPI(title="Rostra analyze server", version=__version__,
                   description="Perspective API drop-in and Coral external moderation phase.")
     app.state.runtime = runtime
