@@ -54,7 +54,8 @@ NEURAL_SPAN_MIN_DROP = 0.5
 NEURAL_SENTENCE_MARGIN = 1.0
 NEURAL_SPAN_MAX_SENTENCES = 3
 NEURAL_SPAN_MAX_WORDS = 40
-_OCCLUSION_WORD = re.compile(r"[^\W_]+(?:['*@$][^\W_]+)*")
+# A word, or one pictograph (an emoji the encoder reads by its name, so it can carry a score).
+_OCCLUSION_WORD = re.compile(r"[^\W_]+(?:['*@$][^\W_]+)*|[\u2190-\u2bff\U0001f000-\U0001faff]")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
 
 

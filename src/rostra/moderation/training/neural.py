@@ -41,7 +41,7 @@ import torch
 
 from rostra.moderation.neural.scorer import (MODEL_FILE, ONNX_FILE, RELEVANCE_FILE, SHARED_LAYERS,
                                              TOKENIZER_FILE,
-                                             NeuralScorer, OnnxEncoder)
+                                             NeuralScorer, OnnxEncoder, encoder_text)
 from rostra.moderation.training.datasets import LEARNED_ATTRIBUTES, Example
 from rostra.moderation.training.train import (ATTRIBUTE_SOURCE_WEIGHTS, SOURCE_WEIGHTS, TrainingOptions,
                                               _in_calibration_slice, calibration_target, normalized_texts,
@@ -346,7 +346,7 @@ def _warmup_then_linear(steps: int):
 
 
 def _encode(tokenizer, texts: Sequence[str]):
-    encoded = tokenizer.encode_batch(list(texts))
+    encoded = tokenizer.encode_batch([encoder_text(text) for text in texts])
     ids = torch.tensor([e.ids for e in encoded], dtype=torch.long)
     mask = torch.tensor([e.attention_mask for e in encoded], dtype=torch.long)
     return ids, mask
