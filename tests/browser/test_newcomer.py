@@ -49,6 +49,13 @@ def test_newcomer_moderates_the_demo_threads_held_comments_by_keyboard(
     page.wait_for_selector(f"#comment-{ids[1]}.selected")
     page.keyboard.press("k")
     page.wait_for_selector(f"#comment-{ids[0]}.selected")
+    page.keyboard.press("o")  # the author's drawer: a first-time commenter has no trust yet
+    trust = page.locator("#drawer .trust")
+    trust.wait_for()
+    assert "Trust: TL0 new" in trust.inner_text() and "every held comment waits for a moderator" in trust.inner_text()
+    save_screenshot(page, "newcomer-drawer")
+    page.keyboard.press("Escape")
+    assert page.locator("#drawer").is_hidden()
     for comment_id in ids:  # r rejects the selected comment and selects the next one
         page.keyboard.press("r")
         page.wait_for_selector(f"#comment-{comment_id}", state="detached")
