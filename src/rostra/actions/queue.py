@@ -105,6 +105,8 @@ def _check(queue: str, sort: str, attribute: str | None, search: str | None) -> 
         raise InvalidInput("an attribute or rule name such as insult or banned_word", field="attribute")
     if search is not None and not MIN_SEARCH_CHARS <= len(search) <= MAX_SEARCH_CHARS:
         raise InvalidInput(f"search for {MIN_SEARCH_CHARS} to {MAX_SEARCH_CHARS} characters", field="q")
+    if search is not None and "\x00" in search:  # no comment holds one, and neither database takes it
+        raise InvalidInput("must not contain NUL characters", field="q")
 
 
 def queue_counts(connection: Connection, story_id: int | None = None, attribute: str | None = None,

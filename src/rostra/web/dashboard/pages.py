@@ -232,6 +232,7 @@ async def queue_page(request: Request, staff: Viewer = Depends(moderator_page)) 
         link=lambda **changes: _link(filters, **changes), reject_reasons=REJECT_REASONS,
         next_link=_link(filters, cursor=page["next_cursor"]) if page["next_cursor"] else None,
         notice=request.query_params.get("notice"), last_event=last_event,
+        search_chars=(queue_actions.MIN_SEARCH_CHARS, queue_actions.MAX_SEARCH_CHARS),
     )
 
 
