@@ -48,7 +48,8 @@ def queue(
     story_id: int | None = Query(None, ge=1, le=MAX_ID),
     attribute: str | None = Query(None, max_length=40, description="an attribute or rule: insult, banned_word, ..."),
     author_id: int | None = Query(None, ge=1, le=MAX_ID),
-    q: str | None = Query(None, max_length=queue_actions.MAX_SEARCH_CHARS, description="text search"),
+    q: str | None = Query(None, max_length=queue_actions.MAX_SEARCH_CHARS,
+                          description="text search: 3 characters or more anywhere in the comment, any case"),
     cursor: str | None = Query(None, max_length=200),
     limit: int = Query(queue_actions.DEFAULT_PAGE, ge=1, le=queue_actions.MAX_PAGE),
     counts: bool | None = Query(None, description="include the count of every queue (up to 1000, then capped); "
