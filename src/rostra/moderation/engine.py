@@ -36,7 +36,7 @@ LEARNED = "learned"
 # Attributes whose score may come from curses or insult words aimed at nobody.
 _AIMLESS_DRIVEN = ("toxicity", "insult", "severe_toxicity")
 # Attributes whose score may come from a slur or a hateful claim quoted or named to condemn it.
-_CONDEMNED_DRIVEN = ("identity_attack",)
+_CONDEMNED_DRIVEN = ("identity_attack", "toxicity", "severe_toxicity", "insult")
 # A word joins an attribute's spans when it adds at least this much to the calibrated log-odds;
 # chosen for the best span F1 on the SemEval-2021 toxic-spans train split (bench/span_f1.py).
 LEARNED_SPAN_MIN_WEIGHT = 0.5
@@ -175,6 +175,7 @@ class Engine:
     def _finish(self, item: _Work) -> Verdict:
         comment, normalized, evidence = item.comment, item.normalized, item.evidence
         patterns.scan(normalized, item.words, evidence)
+        patterns.scan_reported_claims(normalized, evidence)
         spam.scan_repeats(normalized, item.words, comment.author.recent_texts if comment.author else (), evidence)
         spam.scan_links(normalized, evidence)
         if comment.story is not None:
@@ -278,7 +279,8 @@ class Engine:
         if not aimless or not candidates:
             return excused
         masked_rules = Evidence([hit for hit in evidence.hits if not (
-            hit.phase == lexicon.PHASE and hit.span in aimless)]).scores()
+            hit.phase == lexicon.PHASE and any(start <= hit.span[0] and hit.span[1] <= end for start, end in aimless))]
+        ).scores()
         masked_learned = self._learned_scores([_mask(item.normalized, aimless)])[0]
         masked = _combine(masked_learned, masked_rules, with_off_topic=False)
         return excused | {attribute for attribute in candidates

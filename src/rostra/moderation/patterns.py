@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from rostra.moderation.evidence import Evidence, Hit
+from rostra.moderation import lexicon
 from rostra.moderation.lexicon import inflections
 from rostra.moderation.normalize import NormalizedText
 
@@ -223,7 +224,7 @@ RULES = (
 # Sentence words that show a pattern is being quoted to reject it, not asserted.
 REJECTION_MARKERS = re.compile(
     r"\b(?:trope|tropes|antisemitic|anti-semitic|antisemitism|racist|conspiracy theor\w+|debunked|myth|"
-    r"false|(?:is|are|was|a|an|the|that's|old|oldest|big) (?:lie|lies)|nonsense|disgusting|hateful|bigoted|propaganda of|dog ?whistle\w*|slogan|code for|"
+    r"false|(?:is|are|was|a|an|the|that's|old|oldest|big) (?:lie|lies)|nonsense|disgusting|hateful|bigot\w*|sexis[mt]|homophob\w+|transphob\w+|islamophob\w+|xenophob\w+|propaganda of|dog ?whistle\w*|slogan|code for|"
     r"neo-?nazi\w*|white supremacis\w+|antisemites?|hate (?:speech|crimes?|symbols?)|symbol|signal|code|"
     r"chant\w*|graffiti|manifesto|means?|meaning|stands? for|salutes?|shock\w*|outrage\w*|arrested|charged|"
     r"investigat\w+|reported|never forget|prosecut\w+|used by|recogni[sz]e|condemn\w*|reject\w*|so-called|"
@@ -234,6 +235,17 @@ _REJECTABLE = frozenset({"coded_hate", "identity_attack"})
 
 
 _DIGIT_RUN = re.compile(r"\d\d")
+
+# Counter-speech that reports a claim to condemn it: "calling women stupid is sexist", "saying
+# Muslims are terrorists is bigotry", "people who call immigrants rats should be ashamed", "sick of
+# seeing gay people called perverts". The claim runs from the reporting verb to the sentence's last
+# copula or modal; what follows must condemn it (a word of lexicon.CONDEMNATION_MARKERS, no negation:
+# "saying Jews are vermin isn't wrong" is not counter-speech).
+_REPORTED_CLAIM = re.compile(
+    r"\b(?:calling|call|called|saying|say|said|claiming|claim|claims|suggesting|implying|describing|"
+    r"labelling|labeling)\s+(?P<claim>[^.!?\n]{3,100})\s+(?:is|are|was|were|should|must|makes?|made)\b"
+    r"(?P<verdict>[^.!?\n]{1,100})")
+_TIRED_OF_CLAIM = re.compile(r"\b(?:sick|tired) of (?:seeing|hearing|reading)\s+(?P<claim>[^.!?\n]{3,100})")
 
 
 def _rules_by_trigger(rules: tuple[Rule, ...]) -> dict[str, tuple[int, ...]]:
@@ -284,6 +296,18 @@ def scan(normalized: NormalizedText, words: frozenset[str], evidence: Evidence) 
             _sentence_around(normalized.original.lower(), match.start(), match.end())) else 1.0
         evidence.add(Hit("coded_hate", 0.95 * weight, match.span(), PHASE))
         evidence.add(Hit("identity_attack", 0.8 * weight, match.span(), PHASE))
+
+
+def scan_reported_claims(normalized: NormalizedText, evidence: Evidence) -> None:
+    """Mark the claims a sentence reports in order to condemn them as condemned spans: the engine
+    then asks whether the learned scores still hold with those words masked (`Engine._excused_as_aimless`)."""
+    text = normalized.text
+    for match in _REPORTED_CLAIM.finditer(text):
+        verdict = set(lexicon.TOKEN.findall(match.group("verdict")))
+        if verdict & lexicon.CONDEMNATION_MARKERS and not verdict & lexicon.NEGATIONS:
+            evidence.condemned_spans.append(normalized.span_to_original(*match.span("claim")))
+    for match in _TIRED_OF_CLAIM.finditer(text):
+        evidence.condemned_spans.append(normalized.span_to_original(*match.span("claim")))
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
