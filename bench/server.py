@@ -1,5 +1,8 @@
 """Comment-server benchmark: Rostra (SQLite and PostgreSQL) against Isso, same load, same run.
 
+Rostra runs with its v2 engine (neural tier on), and once more on SQLite with the neural tier off
+(`rostra-sqlite-v1`, the first engine), so the cost of the neural tier shows in the same run.
+
 For each server and database, on an empty database and on one holding many comments in other
 stories, 1, 8 and 32 concurrent readers each run three fixed-duration loads:
 
@@ -70,7 +73,8 @@ READ_STORY_COMMENTS = 1000
 COMMENTS_PER_OTHER_STORY = 100
 REPLY_SHARE = 0.2
 LOADS = ("write", "read", "mix")
-SERVERS = ("rostra-sqlite", "rostra-postgresql", "isso")
+# rostra-sqlite-v1: the same server with its neural tier off (setting neural_tier), the first engine.
+SERVERS = ("rostra-sqlite", "rostra-postgresql", "rostra-sqlite-v1", "isso")
 MIX_WRITE_EVERY = 10  # one write in ten operations
 TOKEN_RE = re.compile(r"\btk[0-9a-f]{12}\b")
 
@@ -379,9 +383,10 @@ class RostraTarget(Target):
     server = "rostra"
     ready_path = "/api/v1/health"
 
-    def __init__(self, workers: int, postgres: bool):
+    def __init__(self, workers: int, postgres: bool, neural_tier: bool = True):
         super().__init__(workers)
         self.postgres = postgres
+        self.server = "rostra" if neural_tier else "rostra-v1"
         self.database = "postgresql" if postgres else "sqlite"
         self.dir = Path(tempfile.mkdtemp(prefix=f"rostra-{self.database}-", dir=WORK))
         self.story_ids: dict[str, int] = {}
@@ -395,6 +400,7 @@ class RostraTarget(Target):
             "ROSTRA_LOG_LEVEL": "warning",
             "ROSTRA_RATE_LIMIT_IP_PER_MINUTE": "0",
             "ROSTRA_RATE_LIMIT_AUTHOR_PER_MINUTE": "0",
+            "ROSTRA_NEURAL_TIER": str(neural_tier).lower(),
         })
         if postgres:
             drop_databases_of_dead_runs()
@@ -870,7 +876,7 @@ def make_target(server: str, workers: int, meta: dict) -> Target:
         venv, version = ensure_isso_venv()
         meta["isso"] = version
         return IssoTarget(workers, venv)
-    return RostraTarget(workers, postgres=server == "rostra-postgresql")
+    return RostraTarget(workers, postgres=server == "rostra-postgresql", neural_tier=server != "rostra-sqlite-v1")
 
 
 if __name__ == "__main__":

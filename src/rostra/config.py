@@ -71,6 +71,8 @@ class Settings(BaseModel):
     sqlite_synchronous: str = Field(
         "full", description="SQLite synchronous pragma: full (no acknowledged write lost) or normal"
     )
+    neural_tier: bool = Field(True, description="score comments with the neural tier (the fine-tuned encoder); "
+                              "off: the n-gram model and rules only, for a machine too small for it")
     run_jobs: bool = Field(True, description="run background jobs (pruning, retention) in each server "
                            "process; turn off when `rostra worker` runs them")
     demo: bool = Field(True, description="create a demo story with a few comments on first start")

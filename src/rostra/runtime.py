@@ -33,10 +33,17 @@ EngineFactory = Callable[[Policy], ModerationEngine]
 
 
 def shipped_engine(policy: Policy) -> ModerationEngine:
-    """The moderation engine with the model shipped in the package; loaded models are shared."""
+    """The moderation engine with the models shipped in the package; loaded models are shared."""
     from rostra.moderation import Engine
 
     return Engine.default(policy)
+
+
+def shipped_engine_without_neural_tier(policy: Policy) -> ModerationEngine:
+    """The shipped n-gram model and rules only (setting `neural_tier` off): the first engine."""
+    from rostra.moderation import Engine
+
+    return Engine.default(policy, neural=False)
 
 
 class Runtime:
@@ -73,7 +80,8 @@ class Runtime:
         from rostra.actions.setup import prepare
 
         store = Store(settings.resolved_database_url, sqlite_synchronous=settings.sqlite_synchronous)
-        factory: EngineFactory = (lambda policy: engine) if engine is not None else shipped_engine
+        factory: EngineFactory = ((lambda policy: engine) if engine is not None
+                                  else shipped_engine if settings.neural_tier else shipped_engine_without_neural_tier)
         runtime = cls(settings, store, limiter or limiter_for(settings.redis_url), factory)
         if migrate:
             runtime.default_site_id = prepare(store, settings)

@@ -182,3 +182,14 @@ def test_another_process_is_nudged_at_once_not_at_the_next_poll(database, tmp_pa
         writer.close()
         reader.close()
     assert started and not any(thread.is_alive() for thread in started)
+
+
+def test_without_the_neural_tier_a_site_still_moderates_with_the_first_engine(make_server):
+    server = make_server(real_engine=True, neural_tier=False)
+    site_id = server.runtime.site_for_origin(ORIGIN)
+    engine = server.runtime.engine_for(site_id)
+    assert "minilm" not in engine.model and "ngram" in engine.model
+    client = server.reader()
+    story = client.post("/api/v1/stories", json={"url": f"{ORIGIN}/news/3", "title": "Budget"}).json()
+    assert post(client, story["id"], "Go for it, you worthless fuckwad.").json()["status"] == "pending"
+    assert post(client, story["id"], "I doubt the council has costed this.").json()["status"] == "approved"

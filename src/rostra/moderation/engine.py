@@ -91,14 +91,15 @@ class Engine:
         self.model = f"{self.model}+{RULES_VERSION}" if self.model else RULES_VERSION
 
     @classmethod
-    def default(cls, policy: Policy | None = None) -> Engine:
-        """The engine with the models shipped in the package.
+    def default(cls, policy: Policy | None = None, neural: bool = True) -> Engine:
+        """The engine with the models shipped in the package (without `neural`: the n-gram model and
+        rules only, and the neural tier is never loaded).
 
         The models are loaded once per process and shared by every engine this returns, so a
         server holding one engine per site (each with its own policy) pays for them once:
         `Engine.default(site_policy)` for each site is cheap after the first call.
         """
-        return cls(policy, _shipped_scorer(), _shipped_neural())
+        return cls(policy, _shipped_scorer(), _shipped_neural() if neural else None)
 
     def with_policy(self, policy: Policy) -> Engine:
         """This engine's models under another policy: no model is loaded again (cheap, per site)."""
