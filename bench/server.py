@@ -749,7 +749,8 @@ def print_report(results: list[dict]) -> None:
                 continue
             ratios = [ratio(row[load][kind]["ops_per_s"], base[load][kind]["ops_per_s"])
                       for load, kind in (("write", "write"), ("read", "read"), ("mix", "any"))]
-            print(f"  {result['database']:<10} prefill {result['prefill']:>7,}  clients {row['clients']:>2}:  "
+            print(f"  {result['server'] + '/' + result['database']:<20} prefill {result['prefill']:>7,}  "
+                  f"clients {row['clients']:>2}:  "
                   + "  ".join(f"{name} {_num(v, 2)}x" for name, v in zip(("writes", "reads", "mix"), ratios)))
 
     print("\nWhat one read returns (the 1,000-comment story):")
