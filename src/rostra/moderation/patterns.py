@@ -48,6 +48,8 @@ _PROTECTED = (r"(?:(?<!illegal )(?<!undocumented )(?:jews|muslims|blacks|immigra
 _PROTECTED_WORDS = ("jews muslims blacks immigrants migrants refugees gays lesbians homosexuals mexicans arabs asians "
                     "chinese africans women hindus christians sikhs indians latinos hispanics gypsies roma foreigners "
                     "black white jewish gay trans asian muslim disabled brown")
+# "the reporter who wrote this", "every councillor that voted for it": who is meant, then the wish.
+_RELATIVE_CLAUSE = r"(?: (?:who|that) [^.!?,;\n]{1,40}?)?"
 _GROUP_SINGULAR = (r"immigrant|migrant|refugee|muslim|jew|arab|mexican|asian|african|paki|gay|lesbian|tranny|"
                    r"homo|foreigner|feminist|woman|indian|chinese|black")
 
@@ -93,7 +95,8 @@ RULES = (
           rf"have to|must|gotta|oughta) (?:just )?{_VIOLENCE}\w* {_PERSON}\b",
           ("severe_toxicity", 0.7), ("toxicity", 0.85)),
     _rule("threat", 0.8, _VIOLENCE_DONE_WORDS,
-          rf"\b{_SUBJECT} (?:should|deserves? to|ought to|needs? to|must|will) (?:all )?(?:just )?be {_VIOLENCE_DONE}\b",
+          rf"\b(?:{_SUBJECT}|{_PROTECTED}){_RELATIVE_CLAUSE} (?:should|deserves? to|ought to|needs? to|must|will) "
+          rf"(?:all )?(?:just )?be {_VIOLENCE_DONE}\b",
           ("severe_toxicity", 0.6), ("toxicity", 0.8)),
     _rule("threat", 0.9, "beat kick knock smack",
           r"\b(?:beat|kick|knock|smack)\w* the (?:shit|crap|hell|living daylights|life) out of "
