@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 from itsdangerous import URLSafeTimedSerializer
 
@@ -32,18 +33,12 @@ COOKIE_SALT = "rostra-session"
 EngineFactory = Callable[[Policy], ModerationEngine]
 
 
-def shipped_engine(policy: Policy) -> ModerationEngine:
-    """The moderation engine with the models shipped in the package; loaded models are shared."""
+def shipped_engine(policy: Policy, neural: bool = True) -> ModerationEngine:
+    """The moderation engine with the models shipped in the package (without `neural`, setting
+    `neural_tier` off: the n-gram model and rules only); loaded models are shared."""
     from rostra.moderation import Engine
 
-    return Engine.default(policy)
-
-
-def shipped_engine_without_neural_tier(policy: Policy) -> ModerationEngine:
-    """The shipped n-gram model and rules only (setting `neural_tier` off): the first engine."""
-    from rostra.moderation import Engine
-
-    return Engine.default(policy, neural=False)
+    return Engine.default(policy, neural=neural)
 
 
 class Runtime:
@@ -81,7 +76,7 @@ class Runtime:
 
         store = Store(settings.resolved_database_url, sqlite_synchronous=settings.sqlite_synchronous)
         factory: EngineFactory = ((lambda policy: engine) if engine is not None
-                                  else shipped_engine if settings.neural_tier else shipped_engine_without_neural_tier)
+                                  else partial(shipped_engine, neural=settings.neural_tier))
         runtime = cls(settings, store, limiter or limiter_for(settings.redis_url), factory)
         if migrate:
             runtime.default_site_id = prepare(store, settings)

@@ -36,7 +36,7 @@ LEARNED = "learned"
 # Attributes whose score may come from curses or insult words aimed at nobody.
 _AIMLESS_DRIVEN = ("toxicity", "insult", "severe_toxicity")
 # Attributes whose score may come from a slur or a hateful claim quoted or named to condemn it.
-_CONDEMNED_DRIVEN = ("identity_attack", "toxicity", "severe_toxicity", "insult")
+_CONDEMNED_DRIVEN = _AIMLESS_DRIVEN + ("identity_attack",)
 # A word joins an attribute's spans when it adds at least this much to the calibrated log-odds;
 # chosen for the best span F1 on the SemEval-2021 toxic-spans train split (bench/span_f1.py).
 LEARNED_SPAN_MIN_WEIGHT = 0.5
@@ -273,7 +273,7 @@ class Engine:
             return set()
         aimless = (evidence.untargeted_insult_spans + evidence.condemned_spans
                    + (evidence.untargeted_profanity_spans if allow_profanity else []))
-        driven = _AIMLESS_DRIVEN + (_CONDEMNED_DRIVEN if evidence.condemned_spans else ())
+        driven = _CONDEMNED_DRIVEN if evidence.condemned_spans else _AIMLESS_DRIVEN
         candidates = [attribute for attribute in over if attribute in driven]
         excused = ({"profanity"} if allow_profanity and evidence.untargeted_profanity_spans and "profanity" in over
                    else set())

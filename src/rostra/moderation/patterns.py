@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from itertools import islice
 
-from rostra.moderation.evidence import Evidence, Hit
 from rostra.moderation import lexicon
+from rostra.moderation.evidence import Evidence, Hit
 from rostra.moderation.lexicon import inflections
 from rostra.moderation.normalize import NormalizedText
 
@@ -306,7 +306,7 @@ def scan_reported_claims(normalized: NormalizedText, evidence: Evidence) -> None
     then asks whether the learned scores still hold with those words masked (`Engine._excused_as_aimless`)."""
     text = normalized.text
     for match in _REPORTED_CLAIM.finditer(text):
-        verdict = set(lexicon.TOKEN.findall(match.group("verdict")))
+        verdict = lexicon.words_of(match.group("verdict"))
         if verdict & lexicon.CONDEMNATION_MARKERS and not verdict & lexicon.NEGATIONS:
             evidence.condemned_spans.append(normalized.span_to_original(*match.span("claim")))
     for match in _TIRED_OF_CLAIM.finditer(text):

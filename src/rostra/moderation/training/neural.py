@@ -31,6 +31,7 @@ import json
 import os
 import random
 import shutil
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,8 +222,6 @@ def train_neural(
 def train_scratch(examples: Sequence[Example], options: NeuralOptions,
                   progress: Callable[[str], None] = lambda message: None) -> NeuralScorer:
     """A neural tier trained into a temporary folder, loaded in memory (for cross-dataset runs)."""
-    import tempfile
-
     with tempfile.TemporaryDirectory(prefix="rostra-neural-") as folder:
         return train_neural(examples, Path(folder) / "model", options, progress)
 
